@@ -1,0 +1,145 @@
+import { FixtureError } from '../errors';
+import { isAggregation } from '../series/types';
+import type {
+  AnnotationSet,
+  AnnotationSetDefinition,
+  Metric,
+  TableDefinition,
+  TableMetric,
+  TimeSeriesDefinition,
+  TimeSeriesMetric,
+} from './types';
+
+/**
+ * The metric registry: a name-keyed map of time series and table metrics plus named annotation sets.
+ * Definitions are checked when they are added (duplicates, shapes), values are computed when asked.
+ * It is an ordinary instance: the server, each test and each mounted router get their own.
+ */
+export class Registry {
+  readonly #metrics = new Map<string, Metric>();
+  readonly #annotations = new Map<string, AnnotationSet>();
+
+  addTimeSeries(def: TimeSeriesDefinition): TimeSeriesMetric {
+    this.#checkName(def.name, 'metric');
+    const aggregation = def.aggregation ?? 'avg';
+    if (!isAggregation(aggregation)) {
+      throw new FixtureError(`unknown aggregation ${JSON.stringify(aggregation)}`, { field: `${def.name}/aggregation` });
+    }
+    if (def.source.kind === 'stored') {
+      const { times, values } = def.source.columns;
+      if (times.length !== values.length) {
+        throw new FixtureError('times and values differ in length', { field: def.name });
+      }
+      for (let i = 1; i < times.length; i++) {
+        if (!((times[i] as number) >= (times[i - 1] as number))) {
+          throw new FixtureError(`timestamps are not ascending at point ${i}`, { field: def.name });
+        }
+      }
+    }
+    const labels = { ...(def.labels ?? {}) };
+    for (const [key, value] of Object.entries(labels)) {
+      if (typeof value !== 'string') {
+        throw new FixtureError('label values must be strings', { field: `${def.name}/labels/${key}` });
+      }
+    }
+    const metric: TimeSeriesMetric = {
+      kind: 'timeseries',
+      name: def.name,
+      displayName: def.displayName,
+      labels: Object.freeze(labels),
+      unit: def.unit,
+      aggregation,
+      source: def.source,
+    };
+    this.#metrics.set(def.name, metric);
+    return metric;
+  }
+
+  addTable(def: TableDefinition): TableMetric {
+    this.#checkName(def.name, 'metric');
+    if (def.columns.length === 0) throw new FixtureError('a table needs at least one column', { field: def.name });
+    const seen = new Set<string>();
+    for (const column of def.columns) {
+      if (seen.has(column.text)) {
+        throw new FixtureError(`duplicate column ${JSON.stringify(column.text)}`, { field: `${def.name}/columns` });
+      }
+      seen.add(column.text);
+    }
+    def.rows.forEach((row, i) => {
+      if (row.length !== def.columns.length) {
+        throw new FixtureError(`row has ${row.length} cells, expected ${def.columns.length}`, {
+          field: `${def.name}/rows/${i}`,
+        });
+      }
+      row.forEach((cell, j) => {
+        const column = def.columns[j];
+        if (cell === null || column === undefined) return;
+        const expected = column.type === 'time' ? 'number' : column.type;
+        if (typeof cell !== expected) {
+          throw new FixtureError(`must be ${expected} (column ${JSON.stringify(column.text)})`, {
+            field: `${def.name}/rows/${i}/${j}`,
+          });
+        }
+      });
+    });
+    const timeColumn = def.columns.findIndex((c) => c.type === 'time');
+    const metric: TableMetric = {
+      kind: 'table',
+      name: def.name,
+      displayName: def.displayName,
+      columns: def.columns,
+      rows: def.rows,
+      timeColumn: timeColumn === -1 ? undefined : timeColumn,
+    };
+    this.#metrics.set(def.name, metric);
+    return metric;
+  }
+
+  addAnnotations(def: AnnotationSetDefinition): AnnotationSet {
+    this.#checkName(def.name, 'annotation set');
+    if (this.#annotations.has(def.name)) {
+      throw new FixtureError(`annotation set ${JSON.stringify(def.name)} is already defined`);
+    }
+    for (const r of def.recurring ?? []) {
+      if (!(r.every > 0)) throw new FixtureError('recurring annotations need every > 0', { field: def.name });
+    }
+    const set: AnnotationSet = {
+      name: def.name,
+      tags: def.tags ?? [],
+      events: [...(def.events ?? [])].sort((a, b) => a.time - b.time),
+      recurring: def.recurring ?? [],
+    };
+    this.#annotations.set(def.name, set);
+    return set;
+  }
+
+  get(name: string): Metric | undefined {
+    return this.#metrics.get(name);
+  }
+
+  /** All metrics, in the order they were added. */
+  metrics(): Metric[] {
+    return [...this.#metrics.values()];
+  }
+
+  names(): string[] {
+    return [...this.#metrics.keys()];
+  }
+
+  annotationSets(): AnnotationSet[] {
+    return [...this.#annotations.values()];
+  }
+
+  get size(): number {
+    return this.#metrics.size;
+  }
+
+  #checkName(name: unknown, what: string): void {
+    if (typeof name !== 'string' || name === '') {
+      throw new FixtureError(`${what} name must be a non-empty string`);
+    }
+    if (what === 'metric' && this.#metrics.has(name)) {
+      throw new FixtureError(`metric ${JSON.stringify(name)} is already defined`);
+    }
+  }
+}

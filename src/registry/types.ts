@@ -1,0 +1,86 @@
+import type { Aggregation, Columns, ColumnType, GeneratorSpec, TableColumn, Cell, TimeRange } from '../series/types';
+
+/** Where a time series gets its points. */
+export type PointSource =
+  /** Stored points: columnar, sorted ascending by time. */
+  | { readonly kind: 'stored'; readonly columns: Columns }
+  /** Computed on demand by a deterministic generator. */
+  | { readonly kind: 'generated'; readonly generator: GeneratorSpec };
+
+/** What a caller passes to define a time series metric (fixtures or code). */
+export interface TimeSeriesDefinition {
+  readonly name: string;
+  /** Shown by Grafana as the series name instead of `name`. */
+  readonly displayName?: string;
+  /** Labels: the ad hoc filter keys of this series, sent to Grafana as tags. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly unit?: string;
+  /** How buckets are reduced when the series is downsampled (default `avg`). */
+  readonly aggregation?: Aggregation;
+  readonly source: PointSource;
+}
+
+export interface TableDefinition {
+  readonly name: string;
+  readonly displayName?: string;
+  readonly columns: readonly TableColumn[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+export interface AnnotationEvent {
+  readonly time: number;
+  readonly timeEnd?: number;
+  readonly title: string;
+  readonly text: string;
+  readonly tags: readonly string[];
+}
+
+/** An event that repeats every `every` ms, at `offset` ms after each multiple of `every` since the epoch. */
+export interface RecurringAnnotation {
+  readonly every: number;
+  readonly offset: number;
+  /** Region length in ms; 0 or absent for a point event. */
+  readonly duration?: number;
+  readonly title: string;
+  readonly text: string;
+  readonly tags: readonly string[];
+}
+
+export interface AnnotationSetDefinition {
+  readonly name: string;
+  /** Tags added to every event of the set. */
+  readonly tags?: readonly string[];
+  readonly events?: readonly AnnotationEvent[];
+  readonly recurring?: readonly RecurringAnnotation[];
+}
+
+export interface TimeSeriesMetric {
+  readonly kind: 'timeseries';
+  readonly name: string;
+  readonly displayName: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly unit: string | undefined;
+  readonly aggregation: Aggregation;
+  readonly source: PointSource;
+}
+
+export interface TableMetric {
+  readonly kind: 'table';
+  readonly name: string;
+  readonly displayName: string | undefined;
+  readonly columns: readonly TableColumn[];
+  readonly rows: readonly (readonly Cell[])[];
+  /** Index of the first `time` column, if any: rows are filtered by range on it. */
+  readonly timeColumn: number | undefined;
+}
+
+export type Metric = TimeSeriesMetric | TableMetric;
+
+export interface AnnotationSet {
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly events: readonly AnnotationEvent[];
+  readonly recurring: readonly RecurringAnnotation[];
+}
+
+export type { Aggregation, Columns, ColumnType, GeneratorSpec, TableColumn, Cell, TimeRange };
