@@ -20,6 +20,9 @@ function createAjv(): Ajv {
     useDefaults: false,
     // Fail at boot on an unknown keyword or a mistyped schema rather than silently accepting everything.
     strict: true,
+    // Grafana really does send either type in places (times as ISO strings or epoch ms; payload as an
+    // object or ""), so `type: ["string", "number"]` is intended, not a mistake strict mode should flag.
+    allowUnionTypes: true,
   });
 }
 
