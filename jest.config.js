@@ -3,9 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    // isolatedModules: type checking is done once by `tsc --noEmit` in `npm test`.
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
-  },
+  // tsconfig sets isolatedModules, so ts-jest only transpiles; `tsc --noEmit` in `npm test` type-checks.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 20000,
 };

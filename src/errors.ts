@@ -81,7 +81,10 @@ export class FixtureError extends Error {
   readonly field: string | undefined;
   constructor(message: string, where: { file?: string; field?: string; cause?: unknown } = {}) {
     const prefix = [where.file, where.field].filter((s) => s !== undefined && s !== '').join(': ');
-    super(prefix === '' ? message : `${prefix}: ${message}`, where.cause === undefined ? undefined : { cause: where.cause });
+    super(
+      prefix === '' ? message : `${prefix}: ${message}`,
+      where.cause === undefined ? undefined : { cause: where.cause },
+    );
     this.name = 'FixtureError';
     this.file = where.file;
     this.field = where.field;

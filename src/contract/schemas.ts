@@ -54,7 +54,10 @@ export function compileSchemas(): Map<string, ValidateFunction> {
 }
 
 /** Turns the first ajv error into `body/targets/0/target must be string`. */
-export function describeAjvError(error: ErrorObject | undefined, root = 'body'): { message: string; field: string } {
+export function describeAjvError(
+  error: ErrorObject | undefined,
+  root = 'body',
+): { message: string; field: string } {
   if (error === undefined) return { message: `${root} is invalid`, field: root };
   let field = root + error.instancePath;
   if (error.keyword === 'required') {
@@ -62,7 +65,9 @@ export function describeAjvError(error: ErrorObject | undefined, root = 'body'):
     return { message: `${field} is required`, field };
   }
   if (error.keyword === 'enum') {
-    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) =>
+      JSON.stringify(v),
+    );
     return { message: `${field} must be one of ${allowed.join(', ')}`, field };
   }
   return { message: `${field} ${error.message ?? 'is invalid'}`, field };

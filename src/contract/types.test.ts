@@ -39,7 +39,11 @@ describe('wire types and schemas agree', () => {
       keys<WireTarget>({ target: true, refId: true, type: true, hide: true, payload: true, data: true }),
     ],
     ['search.schema.json', [], keys<SearchRequest>({ target: true, type: true })],
-    ['annotations.schema.json', [], keys<AnnotationsRequest>({ range: true, rangeRaw: true, annotation: true })],
+    [
+      'annotations.schema.json',
+      [],
+      keys<AnnotationsRequest>({ range: true, rangeRaw: true, annotation: true }),
+    ],
     ['tag-keys.schema.json', [], keys<TagKeysRequest>({ filters: true })],
     ['tag-values.schema.json', [], keys<TagValuesRequest>({ key: true, filters: true })],
     [
@@ -49,13 +53,22 @@ describe('wire types and schemas agree', () => {
     ],
   ])('%s %j', (file, path, expected) => {
     let node = schema(file);
-    for (const step of path) node = step === 'items' ? node.properties?.[step] ?? node.items : node[step] ?? node.properties[step];
+    for (const step of path)
+      node =
+        step === 'items' ? (node.properties?.[step] ?? node.items) : (node[step] ?? node.properties[step]);
     expect(Object.keys(node.properties).sort()).toEqual(expected);
   });
 
   it('every schema compiles at boot', () => {
     expect([...compileSchemas().keys()]).toEqual(
-      expect.arrayContaining(['common.json', 'query.json', 'search.json', 'annotations.json', 'tag-keys.json', 'tag-values.json']),
+      expect.arrayContaining([
+        'common.json',
+        'query.json',
+        'search.json',
+        'annotations.json',
+        'tag-keys.json',
+        'tag-values.json',
+      ]),
     );
   });
 });

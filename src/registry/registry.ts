@@ -23,7 +23,9 @@ export class Registry {
     this.#checkName(def.name, 'metric');
     const aggregation = def.aggregation ?? 'avg';
     if (!isAggregation(aggregation)) {
-      throw new FixtureError(`unknown aggregation ${JSON.stringify(aggregation)}`, { field: `${def.name}/aggregation` });
+      throw new FixtureError(`unknown aggregation ${JSON.stringify(aggregation)}`, {
+        field: `${def.name}/aggregation`,
+      });
     }
     if (def.source.kind === 'stored') {
       const { times, values } = def.source.columns;
@@ -57,11 +59,14 @@ export class Registry {
 
   addTable(def: TableDefinition): TableMetric {
     this.#checkName(def.name, 'metric');
-    if (def.columns.length === 0) throw new FixtureError('a table needs at least one column', { field: def.name });
+    if (def.columns.length === 0)
+      throw new FixtureError('a table needs at least one column', { field: def.name });
     const seen = new Set<string>();
     for (const column of def.columns) {
       if (seen.has(column.text)) {
-        throw new FixtureError(`duplicate column ${JSON.stringify(column.text)}`, { field: `${def.name}/columns` });
+        throw new FixtureError(`duplicate column ${JSON.stringify(column.text)}`, {
+          field: `${def.name}/columns`,
+        });
       }
       seen.add(column.text);
     }

@@ -1,4 +1,12 @@
-import type { Aggregation, Columns, ColumnType, GeneratorSpec, TableColumn, Cell, TimeRange } from '../series/types';
+import type {
+  Aggregation,
+  Cell,
+  Columns,
+  ColumnType,
+  GeneratorSpec,
+  TableColumn,
+  TimeRange,
+} from '../series/types';
 
 /** Where a time series gets its points. */
 export type PointSource =
@@ -83,4 +91,4 @@ export interface AnnotationSet {
   readonly recurring: readonly RecurringAnnotation[];
 }
 
-export type { Aggregation, Columns, ColumnType, GeneratorSpec, TableColumn, Cell, TimeRange };
+export type { Aggregation, Cell, Columns, ColumnType, GeneratorSpec, TableColumn, TimeRange };

@@ -1,0 +1,17 @@
+import express, { type Express } from 'express';
+import type { AppOptions } from './options';
+import { createRouter, type RegistrySource } from './router';
+
+export interface CreateAppOptions extends AppOptions {
+  readonly registry: RegistrySource;
+}
+
+/** Builds the Express app serving the contract at `/`. It never listens: see startServer / server.ts. */
+export function createApp(options: CreateAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Requests reach us with and without a trailing slash depending on the client and the data source URL.
+  app.set('strict routing', false);
+  app.use(createRouter(options.registry, options));
+  return app;
+}

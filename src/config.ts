@@ -1,0 +1,186 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from './errors';
+import { type CorsOptions, DEFAULTS } from './options';
+
+/** Everything `simplejson-server` can be told, after parsing and checking. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A fixtures directory; undefined serves the bundled demo. */
+  readonly fixtures: string | undefined;
+  readonly cors: Required<CorsOptions>;
+  readonly bodyLimit: string;
+  readonly defaultMaxDataPoints: number;
+  readonly maxDataPointsCeiling: number;
+  readonly maxPatternLength: number;
+}
+
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'serve'; readonly config: Config };
+
+export const DEFAULT_PORT = 8080;
+
+/** One row per setting: the flag, its env var, and its help text. The usage text is built from this. */
+const SETTINGS = [
+  ['port', 'PORT', `TCP port to listen on (0 picks a free one)`, String(DEFAULT_PORT)],
+  ['host', 'HOST', 'interface to listen on', '0.0.0.0'],
+  ['fixtures', 'FIXTURES_DIR', 'directory of fixture files (*.json, *.csv)', 'the bundled demo'],
+  ['cors-origins', 'CORS_ORIGINS', 'comma-separated allowed browser origins, or *', '*'],
+  [
+    'cors-credentials',
+    'CORS_CREDENTIALS',
+    'true/false: allow cookies and auth from browsers',
+    'true for a list, false for *',
+  ],
+  ['body-limit', 'BODY_LIMIT', 'largest request body, e.g. 512kb, 1mb', DEFAULTS.bodyLimit],
+  [
+    'default-max-data-points',
+    'DEFAULT_MAX_DATA_POINTS',
+    'points per series when a query sets no maxDataPoints',
+    String(DEFAULTS.defaultMaxDataPoints),
+  ],
+  [
+    'max-data-points',
+    'MAX_DATA_POINTS',
+    'ceiling on points per series, whatever a query asks',
+    String(DEFAULTS.maxDataPointsCeiling),
+  ],
+  [
+    'max-pattern-length',
+    'MAX_PATTERN_LENGTH',
+    'longest regex accepted in targets and filters',
+    String(DEFAULTS.maxPatternLength),
+  ],
+] as const;
+
+export function usage(): string {
+  const rows = SETTINGS.map(
+    ([flag, env, help, def]) =>
+      `  --${flag.padEnd(25)} ${help}\n  ${''.padEnd(27)} env ${env}, default ${def}`,
+  );
+  return [
+    'Usage: simplejson-server [options]',
+    '',
+    'A backend for the Grafana SimpleJSON and JSON (simpod) data sources.',
+    'Flags win over environment variables.',
+    '',
+    'Options:',
+    ...rows,
+    '  -h, --help                  show this help',
+    '  -v, --version               print the version',
+  ].join('\n');
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(name: string, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function origins(name: string, raw: string): '*' | string[] {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (list.length === 0) throw new ConfigError(`${name} must list at least one origin, or *`);
+  if (list.includes('*')) {
+    if (list.length > 1) throw new ConfigError(`${name}: * cannot be combined with other origins`);
+    return '*';
+  }
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.origin !== origin.replace(/\/$/, '')
+    ) {
+      throw new ConfigError(
+        `${name}: ${JSON.stringify(origin)} is not an origin like https://grafana.example.com`,
+      );
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+}
+
+function bodyLimit(name: string, raw: string): string {
+  if (!/^\d+(\.\d+)?\s*(b|kb|mb)?$/i.test(raw.trim())) {
+    throw new ConfigError(`${name} must be a size like 512kb or 1mb, got ${JSON.stringify(raw)}`);
+  }
+  return raw.trim().toLowerCase();
+}
+
+/** Parses CLI flags and env vars into a checked Config; anything wrong is a ConfigError naming it. */
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Command {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        ...Object.fromEntries(SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n\n${usage()}`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  const get = (flag: (typeof SETTINGS)[number][0]): [string, string] | undefined => {
+    const setting = SETTINGS.find(([f]) => f === flag);
+    const env_ = setting?.[1] ?? '';
+    const fromFlag = values[flag];
+    if (typeof fromFlag === 'string') return [`--${flag}`, fromFlag];
+    const fromEnv = env[env_];
+    return fromEnv === undefined || fromEnv === '' ? undefined : [env_, fromEnv];
+  };
+  const num = (flag: Parameters<typeof get>[0], def: number, min: number, max: number) => {
+    const v = get(flag);
+    return v === undefined ? def : integer(v[0], v[1], min, max);
+  };
+  const corsRaw = get('cors-origins');
+  const corsOrigins = corsRaw === undefined ? '*' : origins(corsRaw[0], corsRaw[1]);
+  const credRaw = get('cors-credentials');
+  const limitRaw = get('body-limit');
+  const config: Config = {
+    port: num('port', DEFAULT_PORT, 0, 65535),
+    host: get('host')?.[1] ?? '0.0.0.0',
+    fixtures: get('fixtures')?.[1],
+    cors: {
+      origins: corsOrigins,
+      credentials: credRaw === undefined ? corsOrigins !== '*' : bool(credRaw[0], credRaw[1]),
+    },
+    bodyLimit: limitRaw === undefined ? DEFAULTS.bodyLimit : bodyLimit(limitRaw[0], limitRaw[1]),
+    defaultMaxDataPoints: num('default-max-data-points', DEFAULTS.defaultMaxDataPoints, 1, 1_000_000),
+    maxDataPointsCeiling: num('max-data-points', DEFAULTS.maxDataPointsCeiling, 1, 1_000_000),
+    maxPatternLength: num('max-pattern-length', DEFAULTS.maxPatternLength, 1, 10_000),
+  };
+  if (config.defaultMaxDataPoints > config.maxDataPointsCeiling) {
+    throw new ConfigError(
+      `default max data points (${config.defaultMaxDataPoints}) is above the ceiling (${config.maxDataPointsCeiling})`,
+    );
+  }
+  return { kind: 'serve', config };
+}

@@ -1,0 +1,25 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { validate } from '../contract/schemas';
+import type { ResolvedOptions } from '../options';
+import type { Registry } from '../registry/registry';
+
+/** What every endpoint gets: the registry (read per request, so it can be swapped whole) and the options. */
+export interface EndpointContext {
+  readonly registry: () => Registry;
+  readonly options: ResolvedOptions;
+}
+
+/** A route handler whose body has been checked against the schema with `$id` `schemaId`. */
+export function validated<T>(
+  schemaId: string,
+  handle: (body: T, res: Response, req: Request) => void,
+): RequestHandler {
+  return (req, res) => {
+    handle(validate<T>(schemaId, req.body), res, req);
+  };
+}
+
+/** Options for the pattern-compiling functions. */
+export function patternOptions(ctx: EndpointContext): { maxPatternLength: number } {
+  return { maxPatternLength: ctx.options.maxPatternLength };
+}

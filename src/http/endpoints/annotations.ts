@@ -1,0 +1,32 @@
+import type { AnnotationsRequest } from '../../contract/types';
+import { queryAnnotations } from '../../query/annotations';
+import { resolveRange } from '../../time/range';
+import { type EndpointContext, patternOptions, validated } from '../context';
+
+/**
+ * `POST /annotations` (legacy client): events overlapping the range whose tags match `annotation.query`.
+ * `isRegion` is sent for Grafana < 8, which did not derive it from `timeEnd`.
+ */
+export function annotations(ctx: EndpointContext) {
+  return validated<AnnotationsRequest>('annotations.json', (body, res) => {
+    const range = resolveRange(body.range, body.rangeRaw, ctx.options.clock);
+    const matches = queryAnnotations(
+      ctx.registry(),
+      range,
+      body.annotation?.query ?? '',
+      patternOptions(ctx),
+    );
+    res.json(
+      matches.map(({ event }) => ({
+        ...(body.annotation === undefined ? {} : { annotation: body.annotation }),
+        time: event.time,
+        ...(event.timeEnd === undefined
+          ? {}
+          : { timeEnd: event.timeEnd, isRegion: event.timeEnd !== event.time }),
+        title: event.title,
+        text: event.text,
+        tags: event.tags,
+      })),
+    );
+  });
+}

@@ -1,0 +1,110 @@
+import type { Registry } from '../registry/registry';
+import type { AnnotationEvent, AnnotationSet } from '../registry/types';
+import { compileSafeRegex, type SafeRegex } from '../series/saferegex';
+import type { TimeRange } from '../series/types';
+
+/** Upper bound on events one request expands from recurring definitions (a 365-day range at every 1m). */
+export const MAX_ANNOTATION_EVENTS = 5000;
+
+export interface AnnotationMatch {
+  readonly set: string;
+  readonly event: AnnotationEvent;
+}
+
+/**
+ * Turns one glob term into an anchored pattern: `{a,b}` alternatives, `*` any run, `?` one character;
+ * everything else literal. Grafana interpolates multi-value variables in `annotation.query` as `{a,b}`.
+ */
+export function globToPattern(glob: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of glob) {
+    if (ch === '{') {
+      depth++;
+      out += '(?:';
+    } else if (ch === '}' && depth > 0) {
+      depth--;
+      out += ')';
+    } else if (ch === ',' && depth > 0) {
+      out += '|';
+    } else if (ch === '*') {
+      out += '.*';
+    } else if (ch === '?') {
+      out += '.';
+    } else {
+      out += ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+    }
+  }
+  return out + ')'.repeat(depth);
+}
+
+/** Splits a query into terms on whitespace and on commas outside braces; a leading `#` is dropped. */
+export function queryTerms(query: string): string[] {
+  const terms: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (const ch of query) {
+    if (ch === '{') depth++;
+    if (ch === '}' && depth > 0) depth--;
+    if ((/\s/.test(ch) || ch === ',') && depth === 0) {
+      if (current !== '') terms.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current !== '') terms.push(current);
+  return terms.map((t) => t.replace(/^#/, '')).filter((t) => t !== '');
+}
+
+/** Events of a set that overlap the range: stored ones plus the recurring ones expanded for the range. */
+function eventsInRange(set: AnnotationSet, range: TimeRange, budget: number): AnnotationEvent[] {
+  const out: AnnotationEvent[] = [];
+  const overlaps = (e: AnnotationEvent) => e.time <= range.to && (e.timeEnd ?? e.time) >= range.from;
+  for (const e of set.events) if (overlaps(e)) out.push({ ...e, tags: [...set.tags, ...e.tags] });
+  for (const r of set.recurring) {
+    const duration = r.duration ?? 0;
+    const first = Math.ceil((range.from - r.offset - duration) / r.every);
+    const last = Math.floor((range.to - r.offset) / r.every);
+    // Newest first, so that a capped answer keeps the events nearest "now".
+    for (let k = last; k >= first && out.length < budget; k--) {
+      const time = k * r.every + r.offset;
+      const event: AnnotationEvent = {
+        time,
+        ...(duration > 0 ? { timeEnd: time + duration } : {}),
+        title: r.title,
+        text: r.text,
+        tags: [...set.tags, ...r.tags],
+      };
+      if (overlaps(event)) out.push(event);
+    }
+  }
+  return out;
+}
+
+/**
+ * Events inside the range whose tags match every term of `query` (or whose set is named by the term);
+ * an empty query matches every event. Sorted by time, at most MAX_ANNOTATION_EVENTS.
+ */
+export function queryAnnotations(
+  registry: Registry,
+  range: TimeRange,
+  query: string,
+  options: { maxPatternLength?: number } = {},
+): AnnotationMatch[] {
+  const matchers: SafeRegex[] = queryTerms(query).map((term) =>
+    compileSafeRegex(globToPattern(term), {
+      anchored: true,
+      field: 'annotation.query',
+      ...(options.maxPatternLength === undefined ? {} : { maxLength: options.maxPatternLength }),
+    }),
+  );
+  const out: AnnotationMatch[] = [];
+  for (const set of registry.annotationSets()) {
+    for (const event of eventsInRange(set, range, MAX_ANNOTATION_EVENTS - out.length)) {
+      const ok = matchers.every((m) => m.test(set.name) || event.tags.some((tag) => m.test(tag)));
+      if (ok) out.push({ set: set.name, event });
+    }
+  }
+  return out.sort((a, b) => a.event.time - b.event.time);
+}

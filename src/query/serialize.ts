@@ -1,0 +1,46 @@
+import type { QueryResult } from './run';
+
+/** A timeserie as both clients parse it: `datapoints` are `[value, epochMs]`, gaps are `null`. */
+export interface WireSeries {
+  target: string;
+  refId: string;
+  datapoints: Array<[number | null, number]>;
+  /** Labels; Grafana's toDataFrame turns them into field labels (usable by ad hoc and legend). */
+  tags?: Record<string, string>;
+  unit?: string;
+  meta?: { notices: Array<{ severity: 'warning'; text: string }> };
+}
+
+export interface WireTable {
+  type: 'table';
+  refId: string;
+  name: string;
+  columns: Array<{ text: string; type: string }>;
+  rows: unknown[][];
+}
+
+/** Results → the JSON array /query answers with (the top level is always an array: both clients map it). */
+export function serializeResults(results: readonly QueryResult[]): Array<WireSeries | WireTable> {
+  return results.map((r) => {
+    if (r.kind === 'table') {
+      return {
+        type: 'table',
+        refId: r.refId,
+        name: r.name,
+        columns: r.columns.map((c) => ({ text: c.text, type: c.type })),
+        rows: r.rows as unknown[][],
+      };
+    }
+    const { times, values } = r.points;
+    const datapoints = new Array<[number | null, number]>(times.length);
+    for (let i = 0; i < times.length; i++) {
+      const v = values[i] as number;
+      datapoints[i] = [Number.isNaN(v) ? null : v, times[i] as number];
+    }
+    const out: WireSeries = { target: r.target, refId: r.refId, datapoints };
+    if (Object.keys(r.labels).length > 0) out.tags = { ...r.labels };
+    if (r.unit !== undefined) out.unit = r.unit;
+    if (r.notice !== undefined) out.meta = { notices: [{ severity: 'warning', text: r.notice }] };
+    return out;
+  });
+}

@@ -1,0 +1,72 @@
+import type { Registry } from '../registry/registry';
+import { compileFilters } from '../series/filters';
+import type { AdhocFilter, Cell } from '../series/types';
+
+export interface TagKey {
+  readonly type: 'string' | 'number';
+  readonly text: string;
+}
+
+/**
+ * The ad hoc filter keys: every series label and every non-time table column, in registry order.
+ * A key is `number` only when every table column of that name is numeric and no series uses it as a label.
+ */
+export function tagKeys(registry: Registry): TagKey[] {
+  const types = new Map<string, 'string' | 'number'>();
+  const note = (key: string, type: 'string' | 'number') => {
+    const seen = types.get(key);
+    types.set(key, seen === undefined || seen === type ? type : 'string');
+  };
+  for (const metric of registry.metrics()) {
+    if (metric.kind === 'timeseries') {
+      for (const key of Object.keys(metric.labels)) note(key, 'string');
+    } else {
+      for (const column of metric.columns) {
+        if (column.type !== 'time') note(column.text, column.type === 'number' ? 'number' : 'string');
+      }
+    }
+  }
+  return [...types].map(([text, type]) => ({ type, text }));
+}
+
+function text(cell: Cell): string | undefined {
+  return cell === null ? undefined : String(cell);
+}
+
+/**
+ * The values of one key across series labels and table columns, narrowed by the other active filters
+ * (Grafana >= 10.2 sends them). Numbers sort numerically, strings in code-point order.
+ */
+export function tagValues(
+  registry: Registry,
+  key: string,
+  filters: readonly AdhocFilter[] = [],
+  options: { maxPatternLength?: number } = {},
+): Array<{ text: string }> {
+  // A filter on the key being listed would hide the very values the user is choosing among.
+  const others = compileFilters(
+    filters.filter((f) => f.key !== key),
+    options.maxPatternLength === undefined ? {} : { maxPatternLength: options.maxPatternLength },
+  );
+  const values = new Map<string, Cell>();
+  for (const metric of registry.metrics()) {
+    if (metric.kind === 'timeseries') {
+      const v = metric.labels[key];
+      if (v !== undefined && others.matchesLabels(metric.labels)) values.set(v, v);
+      continue;
+    }
+    const index = metric.columns.findIndex((c) => c.text === key);
+    if (index === -1) continue;
+    for (const row of others.filterRows(metric.columns, metric.rows)) {
+      const cell = row[index] ?? null;
+      const t = text(cell);
+      if (t !== undefined) values.set(t, cell);
+    }
+  }
+  const cells = [...values.values()];
+  const numeric = cells.every((c) => typeof c === 'number');
+  const sorted = numeric
+    ? (cells as number[]).sort((a, b) => a - b).map(String)
+    : [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.map((t) => ({ text: t }));
+}

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { compileSchemas } from './contract/schemas';
+import { jsonBody } from './http/body';
+import type { EndpointContext } from './http/context';
+import { corsMiddleware } from './http/cors';
+import { annotations } from './http/endpoints/annotations';
+import { query } from './http/endpoints/query';
+import { root } from './http/endpoints/root';
+import { search } from './http/endpoints/search';
+import { tagKeys, tagValues } from './http/endpoints/tags';
+import { errorHandler, methodNotAllowed, notFound } from './http/errors';
+import { type AppOptions, resolveOptions } from './options';
+import type { Registry } from './registry/registry';
+
+/** A registry, or a function returning the current one (so a reload can swap it whole). */
+export type RegistrySource = Registry | (() => Registry);
+
+/**
+ * The whole SimpleJSON contract as an Express router, to mount under any path of an existing app:
+ * `app.use('/grafana', createRouter(registry))`. It carries its own CORS, body parsing, 404 and JSON
+ * error handling, so nothing of the host app leaks into the contract.
+ */
+export function createRouter(registry: RegistrySource, options: AppOptions = {}): Router {
+  compileSchemas(); // a broken schema stops here, at boot, not on the first request
+  const resolved = resolveOptions(options);
+  const ctx: EndpointContext = {
+    registry: typeof registry === 'function' ? registry : () => registry,
+    options: resolved,
+  };
+  const router = Router();
+  router.use(corsMiddleware(resolved.cors));
+  router.get('/', root(ctx));
+  router.all('/', methodNotAllowed('GET, HEAD, OPTIONS'));
+  const post = (path: string, handler: ReturnType<typeof query>) => {
+    router.post(path, ...jsonBody(resolved.bodyLimit), handler);
+    router.all(path, methodNotAllowed('POST, OPTIONS'));
+  };
+  post('/search', search(ctx));
+  post('/query', query(ctx));
+  post('/annotations', annotations(ctx));
+  post('/tag-keys', tagKeys(ctx));
+  post('/tag-values', tagValues(ctx));
+  router.use(notFound);
+  router.use(errorHandler(resolved.logger));
+  return router;
+}

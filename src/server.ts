@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/** The command line: the only file that reads argv/env and listens. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseConfig, usage } from './config';
+import { ConfigError, FixtureError } from './errors';
+import { BUNDLED_FIXTURES, startServer } from './start';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+async function main(): Promise<number> {
+  const command = parseConfig(process.argv.slice(2), process.env);
+  if (command.kind === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  if (command.kind === 'version') {
+    console.log(version());
+    return 0;
+  }
+  const { config } = command;
+  const fixtures = config.fixtures ?? BUNDLED_FIXTURES;
+  const running = await startServer({ ...config, fixtures });
+  const { registry } = running;
+  console.log(
+    `simplejson-server ${version()} listening on ${running.url} ` +
+      `(${registry.size} metrics, ${registry.annotationSets().length} annotation sets from ${fixtures})`,
+  );
+  const stop = (signal: string) => {
+    console.log(`${signal} received, closing`);
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('error while closing', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof FixtureError) {
+      console.error(`simplejson-server: ${err.message}`);
+      process.exit(2);
+    }
+    console.error('simplejson-server: failed to start', err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+import { parseConfig, usage } from '../src/config';
+import { ConfigError } from '../src/errors';
+
+const serve = (argv: string[], env: Record<string, string> = {}) => {
+  const cmd = parseConfig(argv, env);
+  if (cmd.kind !== 'serve') throw new Error('expected serve');
+  return cmd.config;
+};
+
+describe('configuration from flags and env', () => {
+  it('has defaults', () => {
+    expect(serve([])).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      fixtures: undefined,
+      cors: { origins: '*', credentials: false },
+      bodyLimit: '1mb',
+      defaultMaxDataPoints: 1000,
+      maxDataPointsCeiling: 10000,
+      maxPatternLength: 256,
+    });
+  });
+
+  it('reads env vars, and flags win over them', () => {
+    const env = {
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      FIXTURES_DIR: '/data',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      BODY_LIMIT: '512kb',
+    };
+    expect(serve([], env)).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      fixtures: '/data',
+      cors: { origins: ['https://a.example', 'https://b.example'], credentials: true },
+      bodyLimit: '512kb',
+    });
+    expect(serve(['--port', '0', '--fixtures', './mine', '--cors-credentials', 'false'], env)).toMatchObject({
+      port: 0,
+      fixtures: './mine',
+      cors: { origins: ['https://a.example', 'https://b.example'], credentials: false },
+    });
+  });
+
+  it.each([
+    [['--port', '70000'], {}, /--port must be between 0 and 65535, got 70000/],
+    [[], { PORT: 'http' }, /PORT must be a whole number, got "http"/],
+    [['--body-limit', 'lots'], {}, /--body-limit must be a size like 512kb or 1mb, got "lots"/],
+    [['--cors-origins', 'grafana.local'], {}, /"grafana.local" is not an origin/],
+    [['--cors-origins', '*,https://a.example'], {}, /\* cannot be combined/],
+    [['--cors-credentials', 'maybe'], {}, /--cors-credentials must be true or false/],
+    [['--max-data-points', '10', '--default-max-data-points', '100'], {}, /above the ceiling/],
+    [['--nope'], {}, /Unknown option '--nope'/],
+    [['stray'], {}, /Unexpected argument 'stray'/],
+  ])('refuses %j %j', (argv, env, message) => {
+    expect(() => parseConfig(argv, env as Record<string, string>)).toThrow(ConfigError);
+    expect(() => parseConfig(argv, env as Record<string, string>)).toThrow(message);
+  });
+
+  it('--help and --version', () => {
+    expect(parseConfig(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parseConfig(['-v'], {})).toEqual({ kind: 'version' });
+    for (const flag of ['--port', '--fixtures', '--cors-origins', '--body-limit', 'FIXTURES_DIR']) {
+      expect(usage()).toContain(flag);
+    }
+  });
+});
