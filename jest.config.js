@@ -6,4 +6,5 @@ module.exports = {
   // tsconfig sets isolatedModules, so ts-jest only transpiles; `tsc --noEmit` in `npm test` type-checks.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build stage: compile TypeScript, then keep only production dependencies.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+# Runtime stage: compiled code, production node_modules, schemas, and the demo fixtures in /fixtures.
+# Mount your own data over /fixtures (`-v "$PWD/my-fixtures:/fixtures:ro"`) to replace the demo.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    FIXTURES_DIR=/fixtures
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY schemas ./schemas
+COPY fixtures /fixtures
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/server.js"]
