@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig, usage } from './config';
 import { ConfigError, FixtureError } from './errors';
+import { consoleIo, runGrafanaCommand } from './grafana/command';
 import { BUNDLED_FIXTURES, startServer } from './start';
 
 function version(): string {
@@ -14,6 +15,8 @@ function version(): string {
 }
 
 async function main(): Promise<number> {
+  // `simplejson-server grafana …` (src/grafana, docs/grafana.md): handled before the server's own flags.
+  if (process.argv[2] === 'grafana') return runGrafanaCommand(process.argv.slice(3), process.env, consoleIo);
   const command = parseConfig(process.argv.slice(2), process.env);
   if (command.kind === 'help') {
     console.log(usage());
