@@ -81,7 +81,12 @@ export type GeneratorSpec =
       readonly resetEvery?: number;
     }
   /** Cycles through `values`, holding each for `every` ms (aligned to the epoch). */
-  | { readonly type: 'step'; readonly step: number; readonly every: number; readonly values: readonly number[] }
+  | {
+      readonly type: 'step';
+      readonly step: number;
+      readonly every: number;
+      readonly values: readonly number[];
+    }
   /** A square wave between `low` and `high` with the given period and duty cycle (0..1). */
   | {
       readonly type: 'square';
