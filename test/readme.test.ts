@@ -9,7 +9,7 @@ const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 /** The first fenced block of `lang` after `heading`. */
 function block(heading: string, lang: string): string {
   const section = README.slice(README.indexOf(heading));
-  const match = section.match(new RegExp('```' + lang + '\\n([\\s\\S]*?)```'));
+  const match = section.match(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``));
   if (match?.[1] === undefined) throw new Error(`no ${lang} block after ${heading}`);
   return match[1];
 }
