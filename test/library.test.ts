@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { startServer } from '../src/start';
 import { fixedClock } from '../src/time/clock';
 import { HOUR, NOW, testRegistry } from './helpers';
@@ -44,14 +44,10 @@ describe('startServer for test harnesses', () => {
     });
     // A keep-alive connection must not hold close() open.
     await new Promise<void>((resolve) => {
-      const req = httpRequest(
-        `${server.url}/`,
-        { agent: new (require('node:http').Agent)({ keepAlive: true }) },
-        (r) => {
-          r.resume();
-          r.on('end', () => resolve());
-        },
-      );
+      const req = httpRequest(`${server.url}/`, { agent: new Agent({ keepAlive: true }) }, (r) => {
+        r.resume();
+        r.on('end', () => resolve());
+      });
       req.end();
     });
     await server.close();

@@ -10,8 +10,7 @@ const ISO =
 
 /** What parseIso found: an instant, a reason the text looks like ISO but is not a real date, or no match. */
 export type IsoResult =
-  | { readonly ok: true; readonly ms: number }
-  | { readonly ok: false; readonly reason?: string };
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly reason?: string };
 
 const NO_MATCH: IsoResult = { ok: false };
 
