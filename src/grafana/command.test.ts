@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { runBin } from '../../test/support/bin';
 import { FakeGrafana } from './fake-grafana';
 import { redacting } from './io';
 import { runCli } from './test-servers';
@@ -57,48 +54,9 @@ describe('redacting', () => {
   });
 });
 
-/**
- * The real bin: `node src/server.ts grafana …` through the hook in server.ts. ts-node is not
- * installed, so a require hook transpiles the TypeScript with the project's own compiler.
- */
+/** The real bin: `node src/server.ts grafana …` through the hook in server.ts. */
 describe('the simplejson-server bin', () => {
-  const root = resolve(__dirname, '..', '..');
-  const register = join(mkdtempSync(join(tmpdir(), 'grafana-cli-')), 'register.js');
-  writeFileSync(
-    register,
-    `const ts = require(${JSON.stringify(require.resolve('typescript'))});
-const fs = require('node:fs');
-require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(outputText, filename);
-};
-`,
-  );
-
-  function bin(args: string[], env: Record<string, string> = {}) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(
-        process.execPath,
-        ['-r', register, join(root, 'src', 'server.ts'), 'grafana', ...args],
-        {
-          cwd: root,
-          env: { PATH: process.env.PATH ?? '', ...env },
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-      });
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
-  }
+  const bin = (args: string[], env: Record<string, string> = {}) => runBin(['grafana', ...args], env);
 
   // Each spawn loads the TypeScript compiler (~3 s).
   jest.setTimeout(60_000);
