@@ -1,7 +1,8 @@
 import type { TimeSeriesMetric } from '../registry/types';
 import { downsample, planBucketWidth } from '../series/buckets';
-import { sliceRange } from '../series/columnar';
 import { countPoints, generate, generateBuckets } from '../series/generators';
+import { buildRollup, type Rollup } from '../series/rollup';
+import { downsampleRollup } from '../series/rollup-query';
 import type { Aggregation, Columns, TimeRange } from '../series/types';
 
 export interface ReadOptions {
@@ -18,15 +19,35 @@ export interface ReadOptions {
 export const GENERATE_EXACT_LIMIT = 100_000;
 
 /**
- * The points of one series inside the range, never more than maxDataPoints: stored series are sliced by
- * binary search and downsampled into aligned buckets; generated ones are computed for the range only.
+ * Rollups of the stored series, built on first use and keyed by the series' columns object. Columns are
+ * never mutated (see Columns), so a rollup stays valid for as long as its key lives; a WeakMap lets a
+ * reloaded registry's old series and their rollups be collected together. It memoises a pure function,
+ * so the answer of readSeries never depends on what was cached.
+ */
+const rollups = new WeakMap<Columns, Rollup>();
+
+/** The rollup of a stored series, built now if it was not yet (call it at load time to pay the cost early). */
+export function rollupFor(columns: Columns): Rollup {
+  let rollup = rollups.get(columns);
+  if (rollup === undefined) {
+    rollup = buildRollup(columns.values);
+    rollups.set(columns, rollup);
+  }
+  return rollup;
+}
+
+/**
+ * The points of one series inside the range, never more than maxDataPoints. Stored series are sliced by
+ * binary search and, when the range holds more points than that, aggregated through their rollup (the
+ * same result as `downsample`, read in O(maxDataPoints) values whatever the range); generated ones are
+ * computed for the range only.
  */
 export function readSeries(metric: TimeSeriesMetric, range: TimeRange, options: ReadOptions): Columns {
   const aggregation = options.aggregation ?? metric.aggregation;
   const bucketing = { maxDataPoints: options.maxDataPoints, aggregation, ...intervalOf(options) };
   const { source } = metric;
   if (source.kind === 'stored') {
-    return downsample(sliceRange(source.columns, range), range, bucketing);
+    return downsampleRollup(source.columns, rollupFor(source.columns), range, bucketing);
   }
   const count = countPoints(range, source.generator.step);
   if (count <= GENERATE_EXACT_LIMIT) {
