@@ -23,6 +23,7 @@ COPY schemas ./schemas
 COPY fixtures /fixtures
 USER node
 EXPOSE 8080
+# GET / with the server's own credentials (from the same env vars), so it passes with auth on.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "dist/healthcheck.js"]
 CMD ["node", "dist/server.js"]

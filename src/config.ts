@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
+import { authFromSettings } from './auth-config';
 import { ConfigError } from './errors';
-import { type CorsOptions, DEFAULTS } from './options';
+import { LOG_LEVELS, type LogLevel } from './logging';
+import { type AuthOptions, type CorsOptions, DEFAULTS } from './options';
+import { DEFAULT_SHUTDOWN_TIMEOUT } from './shutdown';
+import { parseDuration } from './time/duration';
 
 /** Everything `simplejson-server` can be told, after parsing and checking. */
 export interface Config {
@@ -13,6 +17,17 @@ export interface Config {
   readonly defaultMaxDataPoints: number;
   readonly maxDataPointsCeiling: number;
   readonly maxPatternLength: number;
+  readonly maxTargets: number;
+  readonly maxInFlight: number;
+  /** Milliseconds; 0 is off. */
+  readonly requestTimeout: number;
+  /** Milliseconds a SIGTERM/SIGINT waits for requests in flight before closing their connections. */
+  readonly shutdownTimeout: number;
+  /** `{}` when auth is off. */
+  readonly auth: AuthOptions;
+  readonly logLevel: LogLevel;
+  /** Reload the fixtures when a file in their directory changes (SIGHUP always reloads). */
+  readonly watch: boolean;
 }
 
 export type Command =
@@ -53,6 +68,43 @@ const SETTINGS = [
     'longest regex accepted in targets and filters',
     String(DEFAULTS.maxPatternLength),
   ],
+  ['max-targets', 'MAX_TARGETS', 'most targets in one /query (1-1000)', String(DEFAULTS.maxTargets)],
+  [
+    'max-in-flight',
+    'MAX_IN_FLIGHT',
+    'most requests in flight; more get 503 with Retry-After (0: no limit)',
+    String(DEFAULTS.maxInFlight),
+  ],
+  [
+    'request-timeout',
+    'REQUEST_TIMEOUT',
+    'answer 408 when a request is not complete by then, e.g. 10s (0: off)',
+    `${DEFAULTS.requestTimeout / 1000}s`,
+  ],
+  [
+    'shutdown-timeout',
+    'SHUTDOWN_TIMEOUT',
+    'on SIGTERM/SIGINT, wait this long for requests in flight',
+    `${DEFAULT_SHUTDOWN_TIMEOUT / 1000}s`,
+  ],
+  ['basic-auth-user', 'BASIC_AUTH_USER', 'require HTTP basic auth with this user', 'auth off'],
+  ['basic-auth-password', 'BASIC_AUTH_PASSWORD', 'the basic auth password (prefer the file)', 'none'],
+  [
+    'basic-auth-password-file',
+    'BASIC_AUTH_PASSWORD_FILE',
+    'read the password from this file (a Docker/Kubernetes secret)',
+    'none',
+  ],
+  ['bearer-token', 'BEARER_TOKEN', 'require Authorization: Bearer with this token', 'auth off'],
+  ['bearer-token-file', 'BEARER_TOKEN_FILE', 'read accepted tokens from this file, one per line', 'none'],
+  [
+    'auth-exempt-health',
+    'AUTH_EXEMPT_HEALTH',
+    'true/false: GET / without credentials is answered (for probes)',
+    'false',
+  ],
+  ['log-level', 'LOG_LEVEL', `${LOG_LEVELS.join(', ')}`, 'info'],
+  ['watch', 'WATCH', 'true/false: reload fixtures when their files change', 'false'],
 ] as const;
 
 export function usage(): string {
@@ -125,6 +177,30 @@ function bodyLimit(name: string, raw: string): string {
   return raw.trim().toLowerCase();
 }
 
+/** A duration setting (`10s`, `500ms`, or `0` for off) in milliseconds, at most `max`. */
+function millis(raw: readonly [string, string] | undefined, def: number, max: number): number {
+  if (raw === undefined) return def;
+  const [name, text] = raw;
+  if (text.trim() === '0') return 0;
+  let ms: number;
+  try {
+    ms = parseDuration(text, name);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (ms > max) throw new ConfigError(`${name} must be at most ${max / 1000}s, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+function logLevel(raw: readonly [string, string] | undefined): LogLevel {
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw[1].trim().toLowerCase());
+  if (level === undefined) {
+    throw new ConfigError(`${raw[0]} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw[1])}`);
+  }
+  return level;
+}
+
 /** Parses CLI flags and env vars into a checked Config; anything wrong is a ConfigError naming it. */
 export function parseConfig(
   argv: readonly string[],
@@ -160,6 +236,10 @@ export function parseConfig(
     const v = get(flag);
     return v === undefined ? def : integer(v[0], v[1], min, max);
   };
+  const flag = (name: Parameters<typeof get>[0]) => {
+    const [source, raw] = get(name) ?? [name, ''];
+    return bool(source, raw);
+  };
   const corsRaw = get('cors-origins');
   const corsOrigins = corsRaw === undefined ? '*' : origins(corsRaw[0], corsRaw[1]);
   const credRaw = get('cors-credentials');
@@ -176,6 +256,16 @@ export function parseConfig(
     defaultMaxDataPoints: num('default-max-data-points', DEFAULTS.defaultMaxDataPoints, 1, 1_000_000),
     maxDataPointsCeiling: num('max-data-points', DEFAULTS.maxDataPointsCeiling, 1, 1_000_000),
     maxPatternLength: num('max-pattern-length', DEFAULTS.maxPatternLength, 1, 10_000),
+    maxTargets: num('max-targets', DEFAULTS.maxTargets, 1, 1000),
+    maxInFlight: num('max-in-flight', DEFAULTS.maxInFlight, 0, 100_000),
+    requestTimeout: millis(get('request-timeout'), DEFAULTS.requestTimeout, 3_600_000),
+    shutdownTimeout: millis(get('shutdown-timeout'), DEFAULT_SHUTDOWN_TIMEOUT, 600_000),
+    auth: {
+      ...authFromSettings(get),
+      ...(get('auth-exempt-health') === undefined ? {} : { exemptHealth: flag('auth-exempt-health') }),
+    },
+    logLevel: logLevel(get('log-level')),
+    watch: get('watch') === undefined ? false : flag('watch'),
   };
   if (config.defaultMaxDataPoints > config.maxDataPointsCeiling) {
     throw new ConfigError(

@@ -12,9 +12,32 @@ export interface CorsOptions {
   readonly credentials?: boolean;
 }
 
-/** Where errors the server did not expect are reported (once each, with their cause). */
+/**
+ * Where the server reports. `error` gets the errors it did not expect (once each, with their cause);
+ * the optional `info`/`warn` get routine events with their fields: one line per request, start, stop,
+ * fixture reloads. Without `info` no request is logged. src/logging.ts adapts a pino logger to this.
+ */
 export interface Logger {
   error(message: string, error?: unknown): void;
+  warn?(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  info?(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/**
+ * Who may call (off when empty). Basic credentials and bearer tokens may both be set: either one is
+ * accepted. Compared in constant time; never logged. See src/http/auth.ts.
+ */
+export interface AuthOptions {
+  /** HTTP basic auth, as Grafana's data source "Basic auth" sends it. */
+  readonly basic?: { readonly user: string; readonly password: string };
+  /** Accepted `Authorization: Bearer <token>` values (several allow a rotation without downtime). */
+  readonly bearerTokens?: readonly string[];
+  /**
+   * Answer `GET /` and `HEAD /` without credentials, for probes that cannot send any. A request that does
+   * send credentials is still checked, so Grafana's "Save & test" with a wrong password still fails.
+   * Default false.
+   */
+  readonly exemptHealth?: boolean;
 }
 
 export interface AppOptions {
@@ -29,6 +52,19 @@ export interface AppOptions {
   readonly maxDataPointsCeiling?: number;
   /** Longest regex accepted in a target, filter or annotation query. Default 256. */
   readonly maxPatternLength?: number;
+  /** Most targets in one `/query` (400 INVALID_BODY above). Default 100, at most 1000 (the schema's cap). */
+  readonly maxTargets?: number;
+  /**
+   * Most requests in flight at once; more get 503 OVERLOADED with `Retry-After` at once instead of
+   * queueing. OPTIONS and `GET /` are not counted. 0 turns the limit off. Default 256.
+   */
+  readonly maxInFlight?: number;
+  /**
+   * Milliseconds a request may take before it is answered 408 TIMEOUT; in practice this bounds clients
+   * that send their body slowly (handlers are synchronous). 0 turns it off. Default 10000.
+   */
+  readonly requestTimeout?: number;
+  readonly auth?: AuthOptions;
   readonly logger?: Logger;
 }
 
@@ -39,6 +75,9 @@ export const DEFAULTS = {
   defaultMaxDataPoints: 1000,
   maxDataPointsCeiling: 10_000,
   maxPatternLength: 256,
+  maxTargets: 100,
+  maxInFlight: 256,
+  requestTimeout: 10_000,
 } as const;
 
 const consoleLogger: Logger = {
@@ -54,6 +93,10 @@ export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
     defaultMaxDataPoints: options.defaultMaxDataPoints ?? DEFAULTS.defaultMaxDataPoints,
     maxDataPointsCeiling: options.maxDataPointsCeiling ?? DEFAULTS.maxDataPointsCeiling,
     maxPatternLength: options.maxPatternLength ?? DEFAULTS.maxPatternLength,
+    maxTargets: options.maxTargets ?? DEFAULTS.maxTargets,
+    maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
+    requestTimeout: options.requestTimeout ?? DEFAULTS.requestTimeout,
+    auth: options.auth ?? {},
     logger: options.logger ?? consoleLogger,
   };
 }

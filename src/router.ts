@@ -1,14 +1,19 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { compileSchemas } from './contract/schemas';
+import { authMiddleware } from './http/auth';
 import { jsonBody } from './http/body';
 import type { EndpointContext } from './http/context';
 import { corsMiddleware } from './http/cors';
 import { annotations } from './http/endpoints/annotations';
+import { metricPayloadOptions, metrics } from './http/endpoints/metrics';
 import { query } from './http/endpoints/query';
 import { root } from './http/endpoints/root';
 import { search } from './http/endpoints/search';
 import { tagKeys, tagValues } from './http/endpoints/tags';
+import { variable } from './http/endpoints/variable';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
+import { inFlightLimit, maxTargets, requestTimeout } from './http/limits';
+import { requestLog } from './http/request-log';
 import { type AppOptions, resolveOptions } from './options';
 import type { Registry } from './registry/registry';
 
@@ -28,18 +33,30 @@ export function createRouter(registry: RegistrySource, options: AppOptions = {})
     options: resolved,
   };
   const router = Router();
-  router.use(corsMiddleware(resolved.cors));
+  // Order matters: log everything, answer preflights before auth, refuse strangers before they take a slot.
+  for (const guard of [
+    requestLog(resolved.logger),
+    corsMiddleware(resolved.cors),
+    authMiddleware(resolved.auth),
+    inFlightLimit(resolved.maxInFlight),
+    requestTimeout(resolved.requestTimeout),
+  ]) {
+    if (guard !== undefined) router.use(guard);
+  }
   router.get('/', root(ctx));
   router.all('/', methodNotAllowed('GET, HEAD, OPTIONS'));
-  const post = (path: string, handler: ReturnType<typeof query>) => {
-    router.post(path, ...jsonBody(resolved.bodyLimit), handler);
+  const post = (path: string, ...handlers: RequestHandler[]) => {
+    router.post(path, ...jsonBody(resolved.bodyLimit), ...handlers);
     router.all(path, methodNotAllowed('POST, OPTIONS'));
   };
   post('/search', search(ctx));
-  post('/query', query(ctx));
+  post('/query', maxTargets(resolved.maxTargets), query(ctx));
   post('/annotations', annotations(ctx));
   post('/tag-keys', tagKeys(ctx));
   post('/tag-values', tagValues(ctx));
+  post('/metrics', metrics(ctx));
+  post('/metric-payload-options', metricPayloadOptions(ctx));
+  post('/variable', variable(ctx));
   router.use(notFound);
   router.use(errorHandler(resolved.logger));
   return router;

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { parseConfig, usage } from './config';
 import { ConfigError, FixtureError } from './errors';
 import { consoleIo, runGrafanaCommand } from './grafana/command';
+import { createPino, pinoLogger } from './logging';
+import { handleSignals } from './signals';
 import { BUNDLED_FIXTURES, startServer } from './start';
 
 function version(): string {
@@ -28,24 +30,27 @@ async function main(): Promise<number> {
   }
   const { config } = command;
   const fixtures = config.fixtures ?? BUNDLED_FIXTURES;
-  const running = await startServer({ ...config, fixtures });
+  const logger = pinoLogger(createPino(config.logLevel));
+  const running = await startServer({ ...config, fixtures, logger });
   const { registry } = running;
-  console.log(
-    `simplejson-server ${version()} listening on ${running.url} ` +
-      `(${registry.size} metrics, ${registry.annotationSets().length} annotation sets from ${fixtures})`,
-  );
-  const stop = (signal: string) => {
-    console.log(`${signal} received, closing`);
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error('error while closing', err);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  logger.info?.(`simplejson-server ${version()} listening on ${running.url}`, {
+    url: running.url,
+    version: version(),
+    metrics: registry.size,
+    annotationSets: registry.annotationSets().length,
+    fixtures,
+    auth: [
+      config.auth.basic === undefined ? [] : ['basic'],
+      config.auth.bearerTokens === undefined ? [] : ['bearer'],
+    ].flat(),
+    watch: config.watch,
+  });
+  handleSignals(running, {
+    logger,
+    shutdownTimeout: config.shutdownTimeout,
+    exit: (code) => process.exit(code),
+    source: process,
+  });
   return -1;
 }
 

@@ -4,8 +4,10 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
 import { loadFixtureObject, loadFixtures } from './fixtures/load';
-import type { AppOptions } from './options';
+import { type AppOptions, DEFAULTS, resolveOptions } from './options';
 import { Registry } from './registry/registry';
+import { FixtureReloader, type ReloadResult } from './reload';
+import { type CloseResult, DEFAULT_SHUTDOWN_TIMEOUT, gracefulCloser } from './shutdown';
 import { systemClock } from './time/clock';
 
 /** The demo data shipped with the package. */
@@ -22,17 +24,30 @@ export interface StartOptions extends AppOptions {
    */
   readonly fixtures?: string | object;
   readonly registry?: Registry;
+  /** Milliseconds `close()` waits for requests in flight before closing their connections. Default 10000. */
+  readonly shutdownTimeout?: number;
+  /** Reload a fixtures directory when its files change (debounced). Default false. */
+  readonly watch?: boolean;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /** The registry being served now (a reload replaces it). */
   readonly registry: Registry;
   readonly app: Express;
   readonly server: Server;
-  /** Stops listening and ends every open connection; resolves when nothing is left running. */
-  close(): Promise<void>;
+  /**
+   * Reloads the fixtures directory and swaps the registry when it loads; on a bad file the old data keeps
+   * serving and the result carries the error. Rejects when the server was not started from a directory.
+   */
+  reload(): Promise<ReloadResult>;
+  /**
+   * Stops accepting connections, lets requests in flight finish (closing idle keep-alive connections at
+   * once), and after `shutdownTimeout` closes what is left. Resolves when nothing is left running.
+   */
+  close(): Promise<CloseResult>;
 }
 
 async function registryFor(options: StartOptions): Promise<Registry> {
@@ -43,11 +58,33 @@ async function registryFor(options: StartOptions): Promise<Registry> {
   return loadFixtureObject(fixtures, { clock, registry: new Registry() });
 }
 
+/**
+ * Node's own limits on slow clients, in step with the app's request timeout: headers must arrive within
+ * it (the app cannot see a request before its headers), and Node's whole-request limit is a backstop a
+ * little later than the app's JSON 408. Checked every second instead of Node's default 30.
+ */
+function serverTimeouts(requestTimeout: number) {
+  if (requestTimeout <= 0) return {};
+  return {
+    headersTimeout: requestTimeout,
+    requestTimeout: requestTimeout + 2000,
+    connectionsCheckingInterval: 1000,
+  };
+}
+
 /** Loads the fixtures, then listens. For test harnesses: `const s = await startServer(); …; await s.close()`. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const registry = await registryFor(options);
-  const app = createApp({ ...options, registry });
-  const server = createServer(app);
+  const initial = await registryFor(options);
+  const { logger, clock } = resolveOptions(options);
+  const dir = options.registry === undefined ? (options.fixtures ?? BUNDLED_FIXTURES) : undefined;
+  const reloader =
+    typeof dir === 'string' ? new FixtureReloader(resolve(dir), initial, { clock, logger }) : undefined;
+  const app = createApp({
+    ...options,
+    registry: reloader === undefined ? initial : () => reloader.current(),
+  });
+  const server = createServer(serverTimeouts(options.requestTimeout ?? DEFAULTS.requestTimeout), app);
+  const closeGracefully = gracefulCloser(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -58,18 +95,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  if (options.watch === true) reloader?.watch();
   return {
     url: `http://${urlHost}:${port}`,
     port,
     host,
-    registry,
+    get registry() {
+      return reloader === undefined ? initial : reloader.current();
+    },
     app,
     server,
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
-        server.close((err) => (err === undefined ? resolveClose() : reject(err)));
-        // Keep-alive connections would hold close() open until they time out.
-        server.closeAllConnections();
-      }),
+    reload: () =>
+      reloader === undefined
+        ? Promise.reject(new Error('nothing to reload: the server was not started from a fixtures directory'))
+        : reloader.reload(),
+    close: () => {
+      reloader?.unwatch();
+      return closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+    },
   };
 }

@@ -18,6 +18,13 @@ describe('configuration from flags and env', () => {
       defaultMaxDataPoints: 1000,
       maxDataPointsCeiling: 10000,
       maxPatternLength: 256,
+      maxTargets: 100,
+      maxInFlight: 256,
+      requestTimeout: 10_000,
+      shutdownTimeout: 10_000,
+      auth: {},
+      logLevel: 'info',
+      watch: false,
     });
   });
 

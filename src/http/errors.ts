@@ -56,6 +56,9 @@ function fromBodyParser(err: { type?: unknown; message?: unknown; limit?: unknow
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
+      // Already answered in full (a 408 TIMEOUT while the body was still arriving): the late error of the
+      // body reader or the handler has no one left to tell.
+      if (res.writableEnded) return;
       next(err);
       return;
     }

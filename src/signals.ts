@@ -1,0 +1,56 @@
+import type { Logger } from './options';
+import type { RunningServer } from './start';
+
+/** Extra time past the shutdown timeout before the process exits whatever is still pending. */
+const EXIT_GRACE_MS = 5000;
+
+export interface SignalOptions {
+  readonly logger: Logger;
+  /** Milliseconds requests in flight get before their connections are closed (as given to startServer). */
+  readonly shutdownTimeout: number;
+  readonly exit: (code: number) => void;
+  /** Where signals come from (the process; an EventEmitter in tests). */
+  readonly source: Pick<NodeJS.Process, 'on'>;
+}
+
+/**
+ * The process's signals, as a container runtime or an operator sends them:
+ * - SIGTERM / SIGINT: stop accepting, let requests in flight finish, exit 0 (within `shutdownTimeout`,
+ *   after which busy connections are closed). A second one closes every connection at once. If the
+ *   close somehow hangs, the process exits 1 a few seconds after the timeout.
+ * - SIGHUP: reload the fixtures directory; a bad file keeps the old data (src/reload.ts logs why).
+ */
+export function handleSignals(running: RunningServer, options: SignalOptions): void {
+  const { logger, shutdownTimeout, exit, source } = options;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn?.('second signal: closing every connection now', { signal });
+      running.server.closeAllConnections();
+      return;
+    }
+    stopping = true;
+    logger.info?.('stopping: finishing requests in flight', { signal, timeoutMs: shutdownTimeout });
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time, exiting');
+      exit(1);
+    }, shutdownTimeout + EXIT_GRACE_MS).unref();
+    running.close().then(
+      ({ forced }) => {
+        if (forced) logger.warn?.('stopped after closing connections still busy at the timeout', { signal });
+        else logger.info?.('stopped', { signal });
+        exit(0);
+      },
+      (err: unknown) => {
+        logger.error('error while closing', err);
+        exit(1);
+      },
+    );
+  };
+  source.on('SIGTERM', () => stop('SIGTERM'));
+  source.on('SIGINT', () => stop('SIGINT'));
+  source.on('SIGHUP', () => {
+    logger.info?.('SIGHUP: reloading fixtures');
+    running.reload().catch((err: unknown) => logger.error('reload failed', err));
+  });
+}

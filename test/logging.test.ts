@@ -1,0 +1,105 @@
+import express from 'express';
+import request from 'supertest';
+import { createPino, pinoLogger } from '../src/logging';
+import { createRouter } from '../src/router';
+import { testApp, testRegistry } from './helpers';
+
+/** A pino destination that keeps the lines it is given, parsed. */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  return {
+    lines,
+    stream: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  };
+}
+
+const SECRET = 'hunter2-secret';
+const auth = `Basic ${Buffer.from(`grafana:${SECRET}`).toString('base64')}`;
+
+describe('request logs', () => {
+  it('writes one line per request: method, path, status, ms; never headers, bodies or query strings', async () => {
+    const { lines, stream } = capture();
+    const app = testApp({
+      logger: pinoLogger(createPino('info', stream)),
+      auth: { basic: { user: 'grafana', password: SECRET } },
+    });
+    await request(app)
+      .post(`/search?token=${SECRET}`)
+      .set('Authorization', auth)
+      .set('Cookie', `session=${SECRET}`)
+      .send({ target: SECRET })
+      .expect(200);
+    await request(app).post('/query').set('Authorization', 'Basic d3Jvbmc6d3Jvbmc=').send({}).expect(401);
+    expect(lines).toHaveLength(2);
+    const [ok, refused] = lines.map(({ time, ms, pid: _pid, hostname: _hostname, ...rest }) => {
+      expect(typeof time).toBe('number');
+      expect(typeof ms).toBe('number');
+      return rest;
+    });
+    expect(ok).toEqual({
+      level: 30,
+      name: 'simplejson-server',
+      msg: 'request',
+      method: 'POST',
+      path: '/search',
+      status: 200,
+    });
+    expect(refused).toEqual({
+      level: 30,
+      name: 'simplejson-server',
+      msg: 'request',
+      method: 'POST',
+      path: '/query',
+      status: 401,
+    });
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+    expect(JSON.stringify(lines)).not.toContain('d3Jvbmc6d3Jvbmc');
+  });
+
+  it('logs preflights too, and the full path under a mount point', async () => {
+    const { lines, stream } = capture();
+    const app = express();
+    app.use('/grafana', createRouter(testRegistry(), { logger: pinoLogger(createPino('info', stream)) }));
+    await request(app).options('/grafana/query').set('Access-Control-Request-Method', 'POST').expect(204);
+    expect(lines.map((l) => [l.method, l.path, l.status])).toEqual([['OPTIONS', '/grafana/query', 204]]);
+  });
+
+  it('cuts a very long path', async () => {
+    const { lines, stream } = capture();
+    const app = testApp({ logger: pinoLogger(createPino('info', stream)) });
+    await request(app)
+      .post(`/${'a'.repeat(5000)}`)
+      .send({})
+      .expect(404);
+    expect(lines[0]?.path).toBe(`/${'a'.repeat(199)}…`);
+  });
+
+  it('level warn drops request lines; silent drops everything', async () => {
+    const warn = capture();
+    await request(testApp({ logger: pinoLogger(createPino('warn', warn.stream)) }))
+      .get('/')
+      .expect(200);
+    expect(warn.lines).toEqual([]);
+    const silent = capture();
+    const logger = pinoLogger(createPino('silent', silent.stream));
+    logger.error('boom', new Error('x'));
+    expect(silent.lines).toEqual([]);
+  });
+
+  it('errors go through the Logger interface with the cause serialised', () => {
+    const { lines, stream } = capture();
+    pinoLogger(createPino('info', stream)).error('unexpected error on POST /query', new Error('kaput'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      msg: 'unexpected error on POST /query',
+      err: { message: 'kaput' },
+    });
+  });
+
+  it('redacts credential-named fields if a caller ever passes one', () => {
+    const { lines, stream } = capture();
+    pinoLogger(createPino('info', stream)).info?.('x', { password: SECRET, nested: { token: SECRET } });
+    expect(lines[0]).toMatchObject({ password: '[redacted]', nested: { token: '[redacted]' } });
+  });
+});
