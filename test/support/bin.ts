@@ -40,6 +40,18 @@ export function spawnBin(args: readonly string[], env: Record<string, string> = 
   });
 }
 
+/** Runs another entry point of the project (e.g. `src/healthcheck.ts`) the same way, with only PATH and `env`. */
+export function spawnScript(
+  script: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): ChildProcess {
+  return spawn(process.execPath, ['-r', register(), join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+}
+
 export interface BinResult {
   code: number | null;
   signal: NodeJS.Signals | null;
