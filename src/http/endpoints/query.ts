@@ -1,7 +1,7 @@
 import type { QueryRequest } from '../../contract/types';
 import { normalizeQuery } from '../../query/normalize';
+import { encodeResults } from '../../query/encode';
 import { runQuery } from '../../query/run';
-import { serializeResults } from '../../query/serialize';
 import { type EndpointContext, patternOptions, validated } from '../context';
 
 /** `POST /query`: validate → resolve targets → slice → downsample → filter → serialize (src/query). */
@@ -9,6 +9,10 @@ export function query(ctx: EndpointContext) {
   return validated<QueryRequest>('query.json', (body, res) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
-    res.json(serializeResults(runQuery(ctx.registry(), plan, patternOptions(ctx))));
+    // The same bytes as res.json(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
+    const json = encodeResults(runQuery(ctx.registry(), plan, patternOptions(ctx)));
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(json));
+    res.end(json);
   });
 }
