@@ -106,16 +106,19 @@ export function mutate(value: unknown, mutations: readonly Mutation[]): unknown 
     walk(copy);
     const target = containers[m.at % Math.max(containers.length, 1)];
     if (target === undefined) return value; // a primitive body: replace it whole
+    if (Array.isArray(target)) {
+      // Arrays carry only their items in JSON: replace, delete or add an item.
+      const index = m.at % Math.max(target.length, 1);
+      if (m.op === 'delete') target.splice(index, 1);
+      else if (m.op === 'replace' && target.length > 0) target[index] = value as Json;
+      else target.push(value as Json);
+      continue;
+    }
     const keys = Object.keys(target);
     const existing = keys.length === 0 ? m.key : (keys[m.at % keys.length] as string);
-    if (m.op === 'delete') {
-      if (Array.isArray(target)) target.splice(Number(existing) || 0, 1);
-      else delete target[existing];
-    } else if (m.op === 'hostile') {
-      defineOwn(target, m.hostile, value);
-    } else {
-      defineOwn(target, m.op === 'add' ? m.key : existing, value);
-    }
+    if (m.op === 'delete') delete target[existing];
+    else if (m.op === 'hostile') defineOwn(target, m.hostile, value);
+    else defineOwn(target, m.op === 'add' ? m.key : existing, value);
   }
   return copy;
 }
