@@ -12,10 +12,13 @@ export {
   ValidationError,
 } from './errors';
 export { loadFixtureObject, loadFixtures } from './fixtures/load';
-export type { AppOptions, CorsOptions, Logger } from './options';
+export { createPino, type LogLevel, pinoLogger } from './logging';
+export type { AppOptions, AuthOptions, CorsOptions, Logger } from './options';
 export { Registry } from './registry/registry';
 export type * from './registry/types';
+export type { ReloadResult } from './reload';
 export { createRouter, type RegistrySource } from './router';
+export type { CloseResult } from './shutdown';
 export { columnsFromPoints } from './series/columnar';
 export { BUNDLED_FIXTURES, type RunningServer, type StartOptions, startServer } from './start';
 export { type Clock, fixedClock, systemClock } from './time/clock';
