@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import request from 'supertest';
 import { startServer } from '../../src/start';
 import { fixedClock } from '../../src/time/clock';
@@ -179,6 +179,22 @@ describe('request timeout', () => {
       );
       // The server still serves.
       expect((await post(server.url, '/search', { target: 'stored' })).body).toEqual(['stored.small']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('headers that trickle in are cut off by Node after the same time (a bare 408, then close)', async () => {
+    const server = await startServer({ registry: testRegistry(), requestTimeout: 500 });
+    try {
+      const socket = connect(server.port, '127.0.0.1');
+      socket.write('POST /search HTTP/1.1\r\nHost: localhost\r\n'); // and never the blank line
+      let received = '';
+      socket.on('data', (c: Buffer) => {
+        received += c.toString();
+      });
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     } finally {
       await server.close();
     }
