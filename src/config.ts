@@ -28,6 +28,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Reload the fixtures when a file in their directory changes (SIGHUP always reloads). */
   readonly watch: boolean;
+  /** Processes serving the port together (src/cluster.ts); 1 serves in this process. */
+  readonly workers: number;
 }
 
 export type Command =
@@ -105,6 +107,7 @@ const SETTINGS = [
   ],
   ['log-level', 'LOG_LEVEL', `${LOG_LEVELS.join(', ')}`, 'info'],
   ['watch', 'WATCH', 'true/false: reload fixtures when their files change', 'false'],
+  ['workers', 'WORKERS', 'processes sharing the port (1-64), each loading the fixtures', '1'],
 ] as const;
 
 export function usage(): string {
@@ -266,6 +269,7 @@ export function parseConfig(
     },
     logLevel: logLevel(get('log-level')),
     watch: get('watch') === undefined ? false : flag('watch'),
+    workers: num('workers', 1, 1, 64),
   };
   if (config.defaultMaxDataPoints > config.maxDataPointsCeiling) {
     throw new ConfigError(

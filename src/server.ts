@@ -2,6 +2,7 @@
 /** The command line: the only file that reads argv/env and listens. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isPrimary, runPrimary } from './cluster';
 import { parseConfig, usage } from './config';
 import { ConfigError, FixtureError } from './errors';
 import { consoleIo, runGrafanaCommand } from './grafana/command';
@@ -31,6 +32,8 @@ async function main(): Promise<number> {
   const { config } = command;
   const fixtures = config.fixtures ?? BUNDLED_FIXTURES;
   const logger = pinoLogger(createPino(config.logLevel));
+  // --workers N: this process only supervises; the N workers re-run this file and serve (src/cluster.ts).
+  if (isPrimary(config.workers)) return runPrimary({ workers: config.workers, log: (m) => logger.info?.(m) });
   const running = await startServer({ ...config, fixtures, logger });
   const { registry } = running;
   logger.info?.(`simplejson-server ${version()} listening on ${running.url}`, {

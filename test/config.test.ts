@@ -25,6 +25,7 @@ describe('configuration from flags and env', () => {
       auth: {},
       logLevel: 'info',
       watch: false,
+      workers: 1,
     });
   });
 
@@ -60,9 +61,18 @@ describe('configuration from flags and env', () => {
     [['--max-data-points', '10', '--default-max-data-points', '100'], {}, /above the ceiling/],
     [['--nope'], {}, /Unknown option '--nope'/],
     [['stray'], {}, /Unexpected argument 'stray'/],
+    [['--workers', '0'], {}, /--workers must be between 1 and 64, got 0/],
+    [[], { WORKERS: '65' }, /WORKERS must be between 1 and 64, got 65/],
+    [['--workers', 'two'], {}, /--workers must be a whole number, got "two"/],
   ])('refuses %j %j', (argv, env, message) => {
     expect(() => parseConfig(argv, env as Record<string, string>)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env as Record<string, string>)).toThrow(message);
+  });
+
+  it('reads the worker count from WORKERS or --workers', () => {
+    expect(serve([], { WORKERS: '4' }).workers).toBe(4);
+    expect(serve(['--workers', '2'], { WORKERS: '4' }).workers).toBe(2);
+    expect(usage()).toMatch(/--workers[^\n]*1-64/);
   });
 
   it('--help and --version', () => {
