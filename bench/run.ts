@@ -1,0 +1,201 @@
+/**
+ * `npm run bench [-- --quick]`: issue 4's benchmark in one run. Starts our server (10M-point stored
+ * series registered), records its answer to every scenario, starts the two floors serving those exact
+ * bytes, drives all three with autocannon on 127.0.0.1, then our server with 2 workers, and writes
+ * docs/benchmarks.md (quick mode: .bench-tmp/benchmarks-quick.md, smaller series, one short run each).
+ * Every child process is killed at the end, also on failure (children.ts).
+ */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Child, start } from './children';
+import { drive, medianFigures, type RunFigures } from './drive';
+import type { Recorded } from './floor';
+import { machine } from './machine';
+import { microBench } from './micro';
+import type { ServerMessage } from './our-server';
+import { repoRoot } from './paths';
+import { rssBytes, processTree } from './proc';
+import { type BenchResult, report, type ScenarioResult } from './report';
+import { END, requestKey, type Scenario, scenarios } from './scenarios';
+import { storedColumns } from './stored';
+
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = flags.quick === true;
+const PLAN = quick
+  ? {
+      points: 1_000_000,
+      connections: [10],
+      warmup: 0,
+      runs: 1,
+      seconds: 1,
+      workersScenarios: ['query stored 6h'],
+    }
+  : {
+      points: 10_000_000,
+      connections: [10, 50],
+      warmup: 0.5,
+      runs: 3,
+      seconds: 2,
+      workersScenarios: ['query stored 6h', 'query generated 6h'],
+    };
+const ROOT = repoRoot();
+const TMP = join(ROOT, '.bench-tmp');
+const BUILT = __dirname;
+
+type Ready = { type: 'ready'; port: number };
+
+/**
+ * The compiled sources live in .bench-tmp/build/src, and they find schemas/ (and the bundled fixtures)
+ * two folders above their own, as from dist/: link those into the build folder.
+ */
+function linkDataFolders(): void {
+  const buildRoot = join(BUILT, '..');
+  for (const name of ['schemas', 'fixtures', 'package.json']) {
+    const link = join(buildRoot, name);
+    if (!existsSync(link)) symlinkSync(join(ROOT, name), link);
+  }
+}
+
+async function record(port: number, list: readonly Scenario[]): Promise<Recorded> {
+  const out: Record<string, Recorded[string]> = {};
+  for (const s of list) {
+    const res = await fetch(`http://127.0.0.1:${port}${s.path}`, {
+      method: s.method,
+      ...(s.body === undefined ? {} : { body: s.body, headers: { 'content-type': 'application/json' } }),
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`${s.id}: our server answered ${res.status}: ${body.toString()}`);
+    out[requestKey(s.method, s.path, s.body ?? '')] = {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? 'application/json',
+      body: body.toString('base64'),
+    };
+  }
+  return out;
+}
+
+async function measure(target: Child<Ready>, s: Scenario, connections: number): Promise<RunFigures> {
+  const runs: RunFigures[] = [];
+  for (let i = 0; i < PLAN.runs; i++) {
+    runs.push(await drive(target.ready.port, target.pid, s, connections, PLAN.seconds));
+  }
+  return medianFigures(runs);
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  linkDataFolders();
+  const loadBefore = loadavg();
+  const list = scenarios();
+  log(
+    `${quick ? 'quick' : 'full'} run: ${list.length} scenarios x ${PLAN.connections.join('/')} connections`,
+  );
+  const ours = await start<ServerMessage>(join(BUILT, 'our-server.js'), ['--points', String(PLAN.points)]);
+  const load = ours.ready.load;
+  if (load === undefined) throw new Error('our server reported no load figures');
+  log(`our server ready: ${load.points} points loaded in ${load.ms.toFixed(0)} ms`);
+  const recorded = await record(ours.ready.port, list);
+  mkdirSync(TMP, { recursive: true });
+  const recordedFile = join(TMP, 'recorded.json');
+  writeFileSync(recordedFile, JSON.stringify(recorded));
+  const floors = {
+    node: await start<Ready>(join(BUILT, 'floor.js'), ['node', recordedFile]),
+    express: await start<Ready>(join(BUILT, 'floor.js'), ['express', recordedFile]),
+  };
+  const servers = { ours, ...floors } as const;
+
+  const results: ScenarioResult[] = [];
+  for (const s of list) {
+    const bytes = Buffer.from(
+      recorded[requestKey(s.method, s.path, s.body ?? '')]?.body ?? '',
+      'base64',
+    ).length;
+    for (const connections of PLAN.connections) {
+      if (PLAN.warmup > 0) {
+        for (const server of Object.values(servers)) {
+          await drive(server.ready.port, server.pid, s, connections, PLAN.warmup);
+        }
+      }
+      const figures: Partial<Record<keyof typeof servers, RunFigures[]>> = {};
+      // Interleaved repeats: a burst of load from elsewhere on the machine hits all three alike.
+      for (let i = 0; i < PLAN.runs; i++) {
+        for (const [name, server] of Object.entries(servers) as Array<[keyof typeof servers, Child<Ready>]>) {
+          const run = await drive(server.ready.port, server.pid, s, connections, PLAN.seconds);
+          figures[name] = [...(figures[name] ?? []), run];
+        }
+      }
+      const row: ScenarioResult = {
+        scenario: s.id,
+        connections,
+        bytes,
+        ours: medianFigures(figures.ours ?? []),
+        node: medianFigures(figures.node ?? []),
+        express: medianFigures(figures.express ?? []),
+      };
+      results.push(row);
+      log(
+        `${s.id} @${connections}: ours ${row.ours.rps.toFixed(0)} req/s, express ${row.express.rps.toFixed(0)}, node ${row.node.rps.toFixed(0)}`,
+      );
+    }
+  }
+  const rss = {
+    ours: rssBytes(processTree(ours.pid)),
+    node: rssBytes(processTree(floors.node.pid)),
+    express: rssBytes(processTree(floors.express.pid)),
+  };
+  await Promise.all([ours.stop(), floors.node.stop(), floors.express.stop()]);
+
+  const connections = PLAN.connections[PLAN.connections.length - 1] as number;
+  const two = await start<ServerMessage>(join(BUILT, 'our-server.js'), [
+    '--points',
+    String(PLAN.points),
+    '--workers',
+    '2',
+  ]);
+  const workers = [];
+  for (const id of PLAN.workersScenarios) {
+    const s = list.find((x) => x.id === id) as Scenario;
+    if (PLAN.warmup > 0) await drive(two.ready.port, two.pid, s, connections, PLAN.warmup);
+    const twoFigures = await measure(two, s, connections);
+    const one = results.find((r) => r.scenario === id && r.connections === connections);
+    workers.push({ scenario: id, connections, one: one?.ours, two: twoFigures });
+    log(`${id} @${connections}, 2 workers: ${twoFigures.rps.toFixed(0)} req/s`);
+  }
+  const rssTwo = rssBytes(processTree(two.pid));
+  await two.stop();
+
+  log('engine micro-benchmark (in process)');
+  const micro = microBench(storedColumns(PLAN.points, END), quick ? 1 : 5, quick ? 20 : 100);
+
+  const bench: BenchResult = {
+    quick,
+    plan: PLAN,
+    machine: machine(),
+    loadBefore,
+    loadAfter: loadavg(),
+    wallSeconds: (Date.now() - began) / 1000,
+    load,
+    rss,
+    rssTwoWorkers: rssTwo,
+    results,
+    workers,
+    micro,
+  };
+  const file = quick ? join(TMP, 'benchmarks-quick.md') : join(ROOT, 'docs', 'benchmarks.md');
+  writeFileSync(file, report(bench));
+  log(`wrote ${file} in ${bench.wallSeconds.toFixed(0)} s`);
+}
+
+function log(message: string): void {
+  console.log(`[bench] ${message}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('[bench] failed:', err);
+    process.exit(1);
+  },
+);
