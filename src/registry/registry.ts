@@ -1,5 +1,6 @@
 import { FixtureError } from '../errors';
 import { isAggregation } from '../series/types';
+import { checkPayloadFields } from './payloads';
 import type {
   AnnotationSet,
   AnnotationSetDefinition,
@@ -52,6 +53,7 @@ export class Registry {
       unit: def.unit,
       aggregation,
       source: def.source,
+      payloads: checkPayloadFields(def.name, def.payloads, true),
     };
     this.#metrics.set(def.name, metric);
     return metric;
@@ -95,6 +97,7 @@ export class Registry {
       columns: def.columns,
       rows: def.rows,
       timeColumn: timeColumn === -1 ? undefined : timeColumn,
+      payloads: checkPayloadFields(def.name, def.payloads, false),
     };
     this.#metrics.set(def.name, metric);
     return metric;

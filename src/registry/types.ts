@@ -7,6 +7,7 @@ import type {
   TableColumn,
   TimeRange,
 } from '../series/types';
+import type { PayloadFieldDefinition } from './payloads';
 
 /** Where a time series gets its points. */
 export type PointSource =
@@ -26,6 +27,8 @@ export interface TimeSeriesDefinition {
   /** How buckets are reduced when the series is downsampled (default `avg`). */
   readonly aggregation?: Aggregation;
   readonly source: PointSource;
+  /** Builder-mode payload fields of the JSON data source, besides the built-in ones (registry/payloads.ts). */
+  readonly payloads?: readonly PayloadFieldDefinition[];
 }
 
 export interface TableDefinition {
@@ -33,6 +36,8 @@ export interface TableDefinition {
   readonly displayName?: string;
   readonly columns: readonly TableColumn[];
   readonly rows: readonly (readonly Cell[])[];
+  /** Builder-mode payload fields (no value transforms: those apply to time series). */
+  readonly payloads?: readonly PayloadFieldDefinition[];
 }
 
 export interface AnnotationEvent {
@@ -70,6 +75,8 @@ export interface TimeSeriesMetric {
   readonly unit: string | undefined;
   readonly aggregation: Aggregation;
   readonly source: PointSource;
+  /** Declared builder fields; the registry always sets it (optional for metrics built by hand). */
+  readonly payloads?: readonly PayloadFieldDefinition[];
 }
 
 export interface TableMetric {
@@ -80,6 +87,8 @@ export interface TableMetric {
   readonly rows: readonly (readonly Cell[])[];
   /** Index of the first `time` column, if any: rows are filtered by range on it. */
   readonly timeColumn: number | undefined;
+  /** Declared builder fields; the registry always sets it (optional for metrics built by hand). */
+  readonly payloads?: readonly PayloadFieldDefinition[];
 }
 
 export type Metric = TimeSeriesMetric | TableMetric;
@@ -92,3 +101,4 @@ export interface AnnotationSet {
 }
 
 export type { Aggregation, Cell, Columns, ColumnType, GeneratorSpec, TableColumn, TimeRange };
+export type { PayloadFieldDefinition, PayloadFieldType, PayloadOptionDefinition } from './payloads';
