@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   INVALID_RANGE: 400,
   INVALID_PATTERN: 400,
   UNKNOWN_METRIC: 400,
+  INVALID_PAYLOAD: 400,
+  INVALID_VARIABLE_QUERY: 400,
   UNAUTHORIZED: 401,
   TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
@@ -66,12 +68,26 @@ export class PatternError extends AppError {
   }
 }
 
-/** No metric answers a target. */
+/** No metric answers a target. `field` is where the target came from (`body/metric` for /metrics calls). */
 export class UnknownMetricError extends AppError {
   readonly target: string;
-  constructor(target: string, message = `unknown metric ${JSON.stringify(target)}`) {
-    super('UNKNOWN_METRIC', message, { field: 'body/targets' });
+  constructor(target: string, message = `unknown metric ${JSON.stringify(target)}`, field = 'body/targets') {
+    super('UNKNOWN_METRIC', message, { field });
     this.target = target;
+  }
+}
+
+/** A per-query payload value the server cannot use (an unknown aggregation, a select value not offered). */
+export class PayloadError extends AppError {
+  constructor(message: string, field: string) {
+    super('INVALID_PAYLOAD', message, { field });
+  }
+}
+
+/** A template-variable query (`label_values(City)`) that does not parse or names what does not exist. */
+export class VariableQueryError extends AppError {
+  constructor(message: string, field: string) {
+    super('INVALID_VARIABLE_QUERY', message, { field });
   }
 }
 

@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { compileSchemas, SCHEMA_DIR } from './schemas';
 import type {
   AnnotationsRequest,
+  MetricPayloadOptionsRequest,
+  MetricsRequest,
   QueryRequest,
   SearchRequest,
   TagKeysRequest,
   TagValuesRequest,
+  VariableRequest,
   WireFilter,
   WireTarget,
 } from './types';
@@ -31,14 +34,33 @@ describe('wire types and schemas agree', () => {
         maxDataPoints: true,
         adhocFilters: true,
         filters: true,
+        scopedVars: true,
       }),
     ],
     [
       'query.schema.json',
       ['targets', 'items'],
-      keys<WireTarget>({ target: true, refId: true, type: true, hide: true, payload: true, data: true }),
+      keys<WireTarget>({
+        target: true,
+        refId: true,
+        type: true,
+        format: true,
+        hide: true,
+        payload: true,
+        data: true,
+        editorMode: true,
+        datasource: true,
+      }),
     ],
-    ['search.schema.json', [], keys<SearchRequest>({ target: true, type: true })],
+    ['search.schema.json', [], keys<SearchRequest>({ target: true, type: true, query: true })],
+    ['metrics.schema.json', [], keys<MetricsRequest>({ metric: true, payload: true })],
+    [
+      'metric-payload-options.schema.json',
+      [],
+      keys<MetricPayloadOptionsRequest>({ metric: true, payload: true, name: true }),
+    ],
+    ['variable.schema.json', [], keys<VariableRequest>({ payload: true, range: true })],
+    ['variable.schema.json', ['payload'], keys<VariableRequest['payload']>({ target: true, query: true })],
     [
       'annotations.schema.json',
       [],
@@ -68,6 +90,9 @@ describe('wire types and schemas agree', () => {
         'annotations.json',
         'tag-keys.json',
         'tag-values.json',
+        'metrics.json',
+        'metric-payload-options.json',
+        'variable.json',
       ]),
     );
   });

@@ -29,11 +29,17 @@ export interface WireTarget {
   target?: string;
   refId?: string;
   type?: 'timeserie' | 'timeseries' | 'table';
+  /** The response shape; `frames` asks for Grafana data frames. A payload `format` overrides it. */
+  format?: 'timeserie' | 'timeseries' | 'table' | 'frames';
   hide?: boolean;
   /** simpod >= 0.3 per-query payload (object, or "" when empty in 0.3-0.5). */
   payload?: Record<string, unknown> | string;
   /** simpod 0.1-0.2 name of `payload`. */
   data?: Record<string, unknown> | string;
+  /** simpod >= 0.6.0: which editor wrote the query; the payload means the same either way. */
+  editorMode?: string;
+  /** Added by Grafana: `{type, uid}`, or the data source name on early Grafana 8. */
+  datasource?: Record<string, unknown> | string | null;
 }
 
 export interface QueryRequest {
@@ -45,12 +51,38 @@ export interface QueryRequest {
   maxDataPoints?: number;
   adhocFilters?: WireFilter[];
   filters?: WireFilter[];
+  /** Grafana's variables; an annotation query (simpod, native annotations) carries `__annotation`. */
+  scopedVars?: Record<string, unknown>;
 }
 
 export interface SearchRequest {
   target?: string;
   /** simpod 0.1-0.2 sent the query type alongside. */
   type?: string;
+  /** simpod 0.2.6-0.3 "Raw JSON" variable queries post the user's object: `{"query": "label_values(City)"}`. */
+  query?: string;
+}
+
+/** `POST /metrics` (simpod >= 0.6.0): `{}` in code mode, `{payload}` or `{metric, payload}` in builder mode. */
+export interface MetricsRequest {
+  metric?: string;
+  payload?: Record<string, unknown> | string;
+}
+
+/** `POST /metric-payload-options` (simpod >= 0.6.0): the options of builder field `name`. */
+export interface MetricPayloadOptionsRequest {
+  metric: string;
+  payload?: Record<string, unknown> | string;
+  name: string;
+}
+
+/**
+ * `POST /variable` (simpod >= 0.4.0): `payload` is `{target}` (Raw JSON off), or the object the user wrote
+ * (Raw JSON on), read here through its `query` or `target`.
+ */
+export interface VariableRequest {
+  payload: { target?: string; query?: string };
+  range?: WireRange;
 }
 
 export interface AnnotationsRequest {
@@ -75,4 +107,7 @@ export const REQUEST_SCHEMAS = {
   annotations: 'annotations.json',
   tagKeys: 'tag-keys.json',
   tagValues: 'tag-values.json',
+  metrics: 'metrics.json',
+  metricPayloadOptions: 'metric-payload-options.json',
+  variable: 'variable.json',
 } as const;

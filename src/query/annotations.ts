@@ -1,3 +1,4 @@
+import { PatternError } from '../errors';
 import type { Registry } from '../registry/registry';
 import type { AnnotationEvent, AnnotationSet } from '../registry/types';
 import { compileSafeRegex, type SafeRegex } from '../series/saferegex';
@@ -82,6 +83,37 @@ function eventsInRange(set: AnnotationSet, range: TimeRange, budget: number): An
   return out;
 }
 
+export interface AnnotationQueryOptions {
+  readonly maxPatternLength?: number;
+  /**
+   * Also read each term as an anchored regex. The JSON (simpod) data source sends the annotation query as
+   * a panel target, which Grafana interpolates in its regex format (`(web-01|web-02)`, `db\.01`), not as
+   * the glob (`{web-01,web-02}`) the legacy `/annotations` gets. A term that is no valid regex is a glob.
+   */
+  readonly regexTerms?: boolean;
+  /** Names the query in PatternError messages; default `annotation.query`. */
+  readonly field?: string;
+}
+
+/** One term as a matcher: its glob, or (with `regexTerms`) its glob or itself as an anchored regex. */
+function termMatcher(term: string, options: AnnotationQueryOptions): SafeRegex {
+  const opts = {
+    anchored: true,
+    field: options.field ?? 'annotation.query',
+    ...(options.maxPatternLength === undefined ? {} : { maxLength: options.maxPatternLength }),
+  };
+  const glob = compileSafeRegex(globToPattern(term), opts);
+  if (options.regexTerms !== true) return glob;
+  let regex: SafeRegex;
+  try {
+    regex = compileSafeRegex(term, opts);
+  } catch (error) {
+    if (error instanceof PatternError) return glob;
+    throw error;
+  }
+  return { source: term, test: (input) => glob.test(input) || regex.test(input) };
+}
+
 /**
  * Events inside the range whose tags match every term of `query` (or whose set is named by the term);
  * an empty query matches every event. Sorted by time, at most MAX_ANNOTATION_EVENTS.
@@ -90,15 +122,9 @@ export function queryAnnotations(
   registry: Registry,
   range: TimeRange,
   query: string,
-  options: { maxPatternLength?: number } = {},
+  options: AnnotationQueryOptions = {},
 ): AnnotationMatch[] {
-  const matchers: SafeRegex[] = queryTerms(query).map((term) =>
-    compileSafeRegex(globToPattern(term), {
-      anchored: true,
-      field: 'annotation.query',
-      ...(options.maxPatternLength === undefined ? {} : { maxLength: options.maxPatternLength }),
-    }),
-  );
+  const matchers: SafeRegex[] = queryTerms(query).map((term) => termMatcher(term, options));
   const out: AnnotationMatch[] = [];
   for (const set of registry.annotationSets()) {
     for (const event of eventsInRange(set, range, MAX_ANNOTATION_EVENTS - out.length)) {

@@ -4,11 +4,14 @@ import type { AdhocFilter, TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';
 import { parseDuration } from '../time/duration';
 import { resolveRange } from '../time/range';
+import { parseFormat, type ResultFormat } from './payload/builtins';
 
 /** The result shape a target asked for; `undefined` lets the metric decide. */
-export type TargetFormat = 'timeserie' | 'table' | undefined;
+export type TargetFormat = ResultFormat | undefined;
 
 export interface QueryTarget {
+  /** Position in the request's `targets`, for error fields such as `body/targets/2/payload`. */
+  readonly index: number;
   readonly refId: string;
   readonly target: string;
   readonly format: TargetFormat;
@@ -75,10 +78,10 @@ export function normalizeFilters(filters: readonly WireFilter[] | undefined): Ad
   });
 }
 
-function format(type: WireTarget['type']): TargetFormat {
-  if (type === 'table') return 'table';
-  if (type === 'timeserie' || type === 'timeseries') return 'timeserie';
-  return undefined;
+/** The target's `format` (`frames` too), else its legacy `type`; a payload `format` overrides both later. */
+function format(target: WireTarget): TargetFormat {
+  const named = target.format ?? target.type;
+  return named === undefined ? undefined : parseFormat(named);
 }
 
 /** Validated body → plan: range resolved against the clock, skipped targets dropped, filters merged. */
@@ -88,9 +91,10 @@ export function normalizeQuery(body: QueryRequest, clock: Clock, limits: QueryLi
   body.targets.forEach((t, i) => {
     if (isSkipped(t)) return;
     targets.push({
+      index: i,
       refId: t.refId ?? defaultRefId(i),
       target: (t.target as string).trim(),
-      format: format(t.type),
+      format: format(t),
       payload: normalizePayload(t),
     });
   });

@@ -2,10 +2,13 @@ import { UnknownMetricError } from '../errors';
 import type { Registry } from '../registry/registry';
 import type { TableMetric, TimeSeriesMetric } from '../registry/types';
 import { type CompiledFilters, compileFilters } from '../series/filters';
-import { matchTarget } from '../series/match';
 import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
 import type { QueryPlan, QueryTarget } from './normalize';
+import { payloadFormat, type ResultFormat } from './payload/builtins';
+import { readChoices, type TargetChoices, transformColumns } from './payload/choices';
+import type { Selectors } from './payload/selectors';
 import { readSeries } from './read';
+import { resolveNames, selectionOf } from './selection';
 
 export interface SeriesResult {
   readonly kind: 'timeserie';
@@ -27,7 +30,13 @@ export interface TableResult {
   readonly rows: ReadonlyArray<readonly Cell[]>;
 }
 
-export type QueryResult = SeriesResult | TableResult;
+/** A series or table the target asked to receive as a Grafana data frame (query/frames.ts). */
+export interface FrameResult {
+  readonly kind: 'frame';
+  readonly source: SeriesResult | TableResult;
+}
+
+export type QueryResult = SeriesResult | TableResult | FrameResult;
 
 export interface RunOptions {
   readonly maxPatternLength?: number;
@@ -47,7 +56,7 @@ export function runQuery(registry: Registry, plan: QueryPlan, options: RunOption
   const names = registry.names();
   const perTarget = plan.targets.map((t) => ({
     target: t,
-    names: matchTarget(t.target, names, patternOpts),
+    names: resolveNames(names, t.target, patternOpts),
   }));
   const unmatched = perTarget.filter((m) => m.names.length === 0).map((m) => m.target.target);
   if (unmatched.length > 0 && unmatched.length === perTarget.length) {
@@ -56,36 +65,56 @@ export function runQuery(registry: Registry, plan: QueryPlan, options: RunOption
   }
   const results: QueryResult[] = [];
   for (const { target, names: matched } of perTarget) {
+    const field = `body/targets/${target.index}/payload`;
     if (matched.length === 0) {
-      results.push(unknownTargetNotice(target));
+      results.push(
+        inFormat(payloadFormat(target.payload, field) ?? target.format, unknownTargetNotice(target)),
+      );
       continue;
     }
-    const metrics = matched.map((n) => registry.get(n)).filter((m) => m !== undefined);
-    const series = metrics.filter(
-      (m): m is TimeSeriesMetric => m.kind === 'timeseries' && filters.matchesLabels(m.labels),
+    const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
+    const choices = readChoices(target.payload, selection, field, patternOpts);
+    const format = choices.format ?? target.format;
+    const series = selection.series.filter(
+      (m) => filters.matchesLabels(m.labels) && choices.selectors.keepsSeries(m),
     );
-    const tables = metrics.filter((m): m is TableMetric => m.kind === 'table');
-    if (target.format === 'table' && series.length > 0) {
-      results.push(seriesAsTable(target, series, plan));
+    if (format === 'table' && series.length > 0) {
+      results.push(seriesAsTable(target, series, plan, choices));
     } else {
-      for (const metric of series) results.push(seriesResult(target, metric, plan));
+      for (const metric of series)
+        results.push(inFormat(format, seriesResult(target, metric, plan, choices)));
     }
-    for (const table of tables) results.push(tableResult(target, table, plan.range, filters));
+    for (const table of selection.tables) {
+      const result = tableResult(target, table, plan.range, filters, choices.selectors);
+      if (result !== undefined) results.push(inFormat(format, result));
+    }
   }
   return results;
 }
 
-function seriesResult(target: QueryTarget, metric: TimeSeriesMetric, plan: QueryPlan): SeriesResult {
+function inFormat(format: ResultFormat | undefined, result: SeriesResult | TableResult): QueryResult {
+  return format === 'frames' ? { kind: 'frame', source: result } : result;
+}
+
+function seriesResult(
+  target: QueryTarget,
+  metric: TimeSeriesMetric,
+  plan: QueryPlan,
+  choices: TargetChoices,
+): SeriesResult {
+  const points = readSeries(metric, plan.range, {
+    maxDataPoints: plan.maxDataPoints,
+    intervalMs: plan.intervalMs,
+    ...(choices.aggregation === undefined ? {} : { aggregation: choices.aggregation }),
+  });
+  const transform = choices.transformOf(metric);
   return {
     kind: 'timeserie',
     refId: target.refId,
     target: metric.displayName ?? metric.name,
     labels: metric.labels,
-    unit: metric.unit,
-    points: readSeries(metric, plan.range, {
-      maxDataPoints: plan.maxDataPoints,
-      intervalMs: plan.intervalMs,
-    }),
+    unit: transform?.unit ?? metric.unit,
+    points: transform === undefined ? points : transformColumns(points, transform),
   };
 }
 
@@ -94,6 +123,7 @@ function seriesAsTable(
   target: QueryTarget,
   series: readonly TimeSeriesMetric[],
   plan: QueryPlan,
+  choices: TargetChoices,
 ): TableResult {
   const labelKeys = [...new Set(series.flatMap((m) => Object.keys(m.labels)))];
   const columns: TableColumn[] = [
@@ -104,7 +134,7 @@ function seriesAsTable(
   ];
   const rows: Cell[][] = [];
   for (const metric of series) {
-    const { times, values } = seriesResult(target, metric, plan).points;
+    const { times, values } = seriesResult(target, metric, plan, choices).points;
     const labelCells = labelKeys.map((k) => metric.labels[k] ?? null);
     for (let i = 0; i < times.length; i++) {
       const v = values[i] as number;
@@ -119,13 +149,17 @@ function seriesAsTable(
   return { kind: 'table', refId: target.refId, name: target.target, columns, rows };
 }
 
-/** Rows inside the range (when the table has a time column) that pass the ad hoc filters. */
+/**
+ * Rows inside the range (when the table has a time column) that pass the ad hoc filters and the payload's
+ * label selection; undefined when the selection leaves the table out (it lacks a selected column).
+ */
 function tableResult(
   target: QueryTarget,
   table: TableMetric,
   range: TimeRange,
   filters: CompiledFilters,
-): TableResult {
+  selectors: Selectors,
+): TableResult | undefined {
   const tc = table.timeColumn;
   const inRange =
     tc === undefined
@@ -134,12 +168,14 @@ function tableResult(
           const t = row[tc];
           return typeof t === 'number' && t >= range.from && t <= range.to;
         });
+  const selected = selectors.tableRows(table, inRange);
+  if (selected === undefined) return undefined;
   return {
     kind: 'table',
     refId: target.refId,
     name: table.displayName ?? table.name,
     columns: table.columns,
-    rows: filters.filterRows(table.columns, inRange),
+    rows: filters.filterRows(table.columns, selected),
   };
 }
 

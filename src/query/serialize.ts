@@ -1,3 +1,4 @@
+import { seriesFrame, tableFrame, type WireFrame } from './frames';
 import type { QueryResult } from './run';
 
 /** A timeserie as both clients parse it: `datapoints` are `[value, epochMs]`, gaps are `null`. */
@@ -20,8 +21,9 @@ export interface WireTable {
 }
 
 /** Results → the JSON array /query answers with (the top level is always an array: both clients map it). */
-export function serializeResults(results: readonly QueryResult[]): Array<WireSeries | WireTable> {
+export function serializeResults(results: readonly QueryResult[]): Array<WireSeries | WireTable | WireFrame> {
   return results.map((r) => {
+    if (r.kind === 'frame') return r.source.kind === 'table' ? tableFrame(r.source) : seriesFrame(r.source);
     if (r.kind === 'table') {
       return {
         type: 'table',

@@ -17,6 +17,8 @@ import {
 export interface MatchOptions {
   /** Longest pattern compiled; default DEFAULT_MAX_PATTERN_LENGTH. */
   readonly maxPatternLength?: number;
+  /** Names the input in PatternError messages; default `target`. */
+  readonly field?: string;
 }
 
 /** The characters Grafana's regex formatter escapes (contract §1.3). */
@@ -44,20 +46,21 @@ function select(names: readonly string[], test: (name: string) => boolean): stri
  * 4. a target that is not a valid regex is just an odd literal: the name equal to its unescaped form.
  * An empty result is the caller's "unknown metric".
  *
- * @throws PatternError (field `target`) for an invalid `/regex/`, or a target longer than
- *   `maxPatternLength` that is not itself a name.
+ * @throws PatternError (field `opts.field`, default `target`) for an invalid `/regex/`, or a target
+ *   longer than `maxPatternLength` that is not itself a name.
  */
 export function matchTarget(target: string, names: readonly string[], opts: MatchOptions = {}): string[] {
   if (names.includes(target)) return [target];
   const maxLength = opts.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH;
-  const slash = parseSlashRegex(target, 'target');
+  const field = opts.field ?? 'target';
+  const slash = parseSlashRegex(target, field);
   if (slash !== undefined) {
-    const re = compileSlashRegex(slash, { maxLength, field: 'target' });
+    const re = compileSlashRegex(slash, { maxLength, field });
     return select(names, (name) => re.test(name));
   }
   let re: ReturnType<typeof compileSafeRegex>;
   try {
-    re = compileSafeRegex(target, { anchored: true, maxLength, field: 'target' });
+    re = compileSafeRegex(target, { anchored: true, maxLength, field });
   } catch (error) {
     if (target.length > maxLength || !(error instanceof PatternError)) throw error;
     const literal = unescapeRegex(target);
@@ -77,15 +80,16 @@ export function matchTarget(target: string, names: readonly string[], opts: Matc
 export function searchNames(query: string, names: readonly string[], opts: MatchOptions = {}): string[] {
   if (query === '') return select(names, () => true);
   const maxLength = opts.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH;
+  const field = opts.field ?? 'target';
   const slash = slashOrText(query);
   if (slash !== undefined) {
-    const re = compileSlashRegex(slash, { maxLength, field: 'target' });
+    const re = compileSlashRegex(slash, { maxLength, field });
     return select(names, (name) => re.test(name));
   }
   const needle = query.toLowerCase();
   let re: ReturnType<typeof compileSafeRegex> | undefined;
   try {
-    re = compileSafeRegex(query, { anchored: true, maxLength, field: 'target' });
+    re = compileSafeRegex(query, { anchored: true, maxLength, field });
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;
   }

@@ -1,13 +1,22 @@
 import type { QueryRequest } from '../../contract/types';
+import { answerAnnotationQuery, isAnnotationQuery } from '../../query/native-annotations';
 import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';
 import { runQuery } from '../../query/run';
 import { type EndpointContext, patternOptions, validated } from '../context';
 
-/** `POST /query`: validate → resolve targets → slice → downsample → filter → serialize (src/query). */
+/**
+ * `POST /query`: validate → resolve targets → slice → downsample → filter → serialize (src/query).
+ * An annotation query of the JSON data source (refId `Anno`, `scopedVars.__annotation`) is answered with
+ * the annotation events instead (query/native-annotations.ts).
+ */
 export function query(ctx: EndpointContext) {
   return validated<QueryRequest>('query.json', (body, res) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
+    if (isAnnotationQuery(body)) {
+      res.json(answerAnnotationQuery(ctx.registry(), body, clock, ctx.options.maxPatternLength));
+      return;
+    }
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
     // The same bytes as res.json(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
     const json = encodeResults(runQuery(ctx.registry(), plan, patternOptions(ctx)));

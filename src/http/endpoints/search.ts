@@ -1,10 +1,25 @@
 import type { SearchRequest } from '../../contract/types';
-import { searchMetrics } from '../../query/search';
-import { type EndpointContext, patternOptions, validated } from '../context';
+import { parseVariableQuery } from '../../query/variable/parse';
+import { evaluateVariableQuery } from '../../query/variable/evaluate';
+import { type EndpointContext, validated } from '../context';
 
-/** `POST /search {target}` → metric names (strings, or `{text, value}` for metrics with a display name). */
+/**
+ * `POST /search {target}` (legacy; simpod ≤ 0.5): metric names for the dropdown, and template variable
+ * values through the variable query syntax (`label_values(City)`, query/variable/parse.ts). A value with a
+ * different display text is answered as `{text, value}` (both non-empty, so the legacy client's
+ * `mapToTextValue` keeps them), the others as plain strings. simpod 0.2.6-0.3 Raw JSON variable queries
+ * post the user's object, read through its `query` when it has no `target`.
+ */
 export function search(ctx: EndpointContext) {
   return validated<SearchRequest>('search.json', (body, res) => {
-    res.json(searchMetrics(ctx.registry(), body.target ?? '', patternOptions(ctx)));
+    const field = body.target === undefined && body.query !== undefined ? 'body/query' : 'body/target';
+    const text = body.target ?? body.query ?? '';
+    const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(text, field), {
+      field,
+      maxPatternLength: ctx.options.maxPatternLength,
+    });
+    res.json(
+      values.map((v) => (v.text === v.value || v.text === '' ? v.value : { text: v.text, value: v.value })),
+    );
   });
 }

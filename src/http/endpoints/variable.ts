@@ -1,0 +1,33 @@
+import type { VariableRequest } from '../../contract/types';
+import { ValidationError } from '../../errors';
+import { parseVariableQuery } from '../../query/variable/parse';
+import { evaluateVariableQuery } from '../../query/variable/evaluate';
+import { resolveRange } from '../../time/range';
+import { type EndpointContext, validated } from '../context';
+
+/**
+ * `POST /variable {payload, range}` (JSON data source ≥ 0.4) → `[{__text, __value}]`, the only list form
+ * the client reads as text/value pairs (`{text, value}` would give two options per row, contract §3.5).
+ * The query is `payload.target` (Raw JSON off) or the Raw JSON object's `query` or `target`.
+ */
+export function variable(ctx: EndpointContext) {
+  return validated<VariableRequest>('variable.json', (body, res) => {
+    const { payload } = body;
+    const name = payload.target !== undefined ? 'target' : payload.query !== undefined ? 'query' : undefined;
+    if (name === undefined) {
+      throw new ValidationError(
+        'body/payload/target is required: send {"target": "<query>"}, or with Raw JSON {"query": "<query>"}',
+        'body/payload/target',
+      );
+    }
+    const field = `body/payload/${name}`;
+    const range =
+      body.range === undefined ? undefined : resolveRange(body.range, undefined, ctx.options.clock);
+    const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(payload[name] ?? '', field), {
+      field,
+      maxPatternLength: ctx.options.maxPatternLength,
+      ...(range === undefined ? {} : { range }),
+    });
+    res.json(values.map((v) => ({ __text: v.text, __value: v.value })));
+  });
+}

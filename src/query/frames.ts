@@ -1,0 +1,63 @@
+/**
+ * Query results as Grafana data frames (`{refId, name, fields: [{name, type, values, labels?, config?}]}`),
+ * the shape `toDataFrame` takes as is (contract §4) and the one Infinity and transformations handle best.
+ *
+ * A series becomes the frame Grafana itself builds from a timeserie: a `Time` field and a `Value` field
+ * carrying the labels and the unit, so both formats render alike; the frame adds explicit field types and
+ * `config.displayNameFromDS` (the name Grafana's data source API reserves for the source's own series
+ * name, which a panel override may still replace). A table becomes one typed field per column.
+ */
+import type { SeriesResult, TableResult } from './run';
+
+export type WireFieldType = 'time' | 'number' | 'string' | 'boolean';
+
+export interface WireField {
+  name: string;
+  type: WireFieldType;
+  values: unknown[];
+  labels?: Record<string, string>;
+  config?: { unit?: string; displayNameFromDS?: string };
+}
+
+export interface WireFrame {
+  refId: string;
+  name: string;
+  fields: WireField[];
+  meta?: { notices: Array<{ severity: 'warning'; text: string }> };
+}
+
+/** A series as a two-field frame; gaps (NaN) become null. */
+export function seriesFrame(r: SeriesResult): WireFrame {
+  const { times, values } = r.points;
+  const time = new Array<number>(times.length);
+  const value = new Array<number | null>(values.length);
+  for (let i = 0; i < times.length; i++) {
+    time[i] = times[i] as number;
+    const v = values[i] as number;
+    value[i] = Number.isNaN(v) ? null : v;
+  }
+  const config: NonNullable<WireField['config']> = { displayNameFromDS: r.target };
+  if (r.unit !== undefined) config.unit = r.unit;
+  const valueField: WireField = { name: 'Value', type: 'number', values: value, config };
+  if (Object.keys(r.labels).length > 0) valueField.labels = { ...r.labels };
+  const frame: WireFrame = {
+    refId: r.refId,
+    name: r.target,
+    fields: [{ name: 'Time', type: 'time', values: time }, valueField],
+  };
+  if (r.notice !== undefined) frame.meta = { notices: [{ severity: 'warning', text: r.notice }] };
+  return frame;
+}
+
+/** A table as one field per column, in column order. */
+export function tableFrame(r: TableResult): WireFrame {
+  return {
+    refId: r.refId,
+    name: r.name,
+    fields: r.columns.map((c, i) => ({
+      name: c.text,
+      type: c.type,
+      values: r.rows.map((row) => row[i] ?? null),
+    })),
+  };
+}

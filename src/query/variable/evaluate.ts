@@ -1,0 +1,123 @@
+/**
+ * Runs a parsed variable query (parse.ts) against the registry. Every answer is a list of
+ * `{text, value}` pairs, de-duplicated by value; the endpoints put them in their clients' shapes.
+ */
+import { UnknownMetricError, VariableQueryError } from '../../errors';
+import type { Registry } from '../../registry/registry';
+import type { Metric, TableMetric } from '../../registry/types';
+import { type MatchOptions, searchNames, unescapeRegex } from '../../series/match';
+import type { TimeRange } from '../../series/types';
+import { distinctValues } from '../payload/selectors';
+import { isEmpty, selectionOf, selectMetrics } from '../selection';
+import { sortValues } from '../sort';
+import { tagKeys } from '../tags';
+import type { VariableQuery } from './parse';
+
+export interface VariableValue {
+  readonly text: string;
+  readonly value: string;
+}
+
+export interface EvaluateOptions {
+  /** Where the query came from (`body/payload/target`, `body/target`): named in errors. */
+  readonly field: string;
+  /** The dashboard range (`/variable` sends it): rows of a table with a time column must lie inside it. */
+  readonly range?: TimeRange;
+  readonly maxPatternLength?: number;
+}
+
+function plain(values: Iterable<string>): VariableValue[] {
+  return sortValues(values).map((v) => ({ text: v, value: v }));
+}
+
+/** Metric names with their display names as text, in registry order. */
+function metricValues(registry: Registry, names: readonly string[]): VariableValue[] {
+  return names.map((name) => ({ text: registry.get(name)?.displayName ?? name, value: name }));
+}
+
+function matchOptions(opts: EvaluateOptions): MatchOptions {
+  return {
+    field: opts.field,
+    ...(opts.maxPatternLength === undefined ? {} : { maxPatternLength: opts.maxPatternLength }),
+  };
+}
+
+/**
+ * `label_values(key)`: the label's values across every time series (tables have column_values);
+ * `label_values(metric, key)`: across the metrics `metric` designates, table columns included.
+ */
+function labelValues(registry: Registry, metric: string | undefined, key: string, opts: EvaluateOptions) {
+  if (metric === undefined) {
+    return plain(distinctValues({ series: selectionOf(registry.metrics()).series, tables: [] }, key));
+  }
+  const selection = selectMetrics(registry, metric, matchOptions(opts));
+  if (isEmpty(selection)) {
+    throw new UnknownMetricError(
+      metric,
+      `unknown metric ${JSON.stringify(metric)} in label_values`,
+      opts.field,
+    );
+  }
+  return plain(distinctValues(selection, key));
+}
+
+/** The table a name designates: the name itself, or Grafana's regex-escaped form of it. */
+function tableNamed(registry: Registry, name: string, field: string): TableMetric {
+  const metric: Metric | undefined = registry.get(name) ?? registry.get(unescapeRegex(name));
+  if (metric === undefined)
+    throw new UnknownMetricError(name, `unknown table ${JSON.stringify(name)}`, field);
+  if (metric.kind !== 'table') {
+    throw new VariableQueryError(`${field}: ${JSON.stringify(name)} is a time series, not a table`, field);
+  }
+  return metric;
+}
+
+function columnValues(registry: Registry, tableName: string, column: string, opts: EvaluateOptions) {
+  const table = tableNamed(registry, tableName, opts.field);
+  const index = table.columns.findIndex((c) => c.text === column);
+  if (index === -1) {
+    const known = table.columns.map((c) => JSON.stringify(c.text)).join(', ');
+    throw new VariableQueryError(
+      `${opts.field}: table ${JSON.stringify(table.name)} has no column ${JSON.stringify(column)}; its columns are ${known}`,
+      opts.field,
+    );
+  }
+  const { range } = opts;
+  const tc = table.timeColumn;
+  const values = new Set<string>();
+  for (const row of table.rows) {
+    if (range !== undefined && tc !== undefined) {
+      const t = row[tc];
+      if (typeof t !== 'number' || t < range.from || t > range.to) continue;
+    }
+    const cell = row[index];
+    if (cell !== null && cell !== undefined) values.add(String(cell));
+  }
+  return plain(values);
+}
+
+/**
+ * The values a variable query yields.
+ *
+ * @throws UnknownMetricError for a metric or table that does not exist, VariableQueryError for a name
+ *   that is not a table or a column that is not in it, PatternError for a bad `/regex/`.
+ */
+export function evaluateVariableQuery(
+  registry: Registry,
+  query: VariableQuery,
+  opts: EvaluateOptions,
+): VariableValue[] {
+  switch (query.kind) {
+    case 'search':
+    case 'metrics': {
+      const pattern = query.kind === 'search' ? query.text : (query.pattern ?? '');
+      return metricValues(registry, searchNames(pattern, registry.names(), matchOptions(opts)));
+    }
+    case 'label_values':
+      return labelValues(registry, query.metric, query.key, opts);
+    case 'column_values':
+      return columnValues(registry, query.table, query.column, opts);
+    case 'tag_keys':
+      return tagKeys(registry).map((k) => ({ text: k.text, value: k.text }));
+  }
+}
