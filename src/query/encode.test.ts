@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Cell, Columns } from '../series/types';
-import { encodeDatapoints, encodeResults } from './encode';
+import { encodeDatapoints, encodeResults, jsonNumber } from './encode';
 import type { QueryResult, SeriesResult, TableResult } from './run';
 import { serializeResults } from './serialize';
 
@@ -64,6 +64,36 @@ const tableArb: fc.Arbitrary<TableResult> = fc.record({
     { maxLength: 3 },
   ),
   rows: fc.array(fc.array(cellArb, { maxLength: 3 }), { maxLength: 4 }),
+});
+
+describe('jsonNumber', () => {
+  it.each([
+    0,
+    1,
+    -1,
+    1e8 - 1,
+    1e8,
+    1e8 + 1,
+    1715698800000,
+    99_999_999_999,
+    2 ** 53 - 1,
+    2 ** 53,
+    2 ** 53 + 2,
+    1e21,
+    -1e12,
+    0.1,
+  ])('writes %p as JSON.stringify does', (n) => {
+    expect(jsonNumber(n)).toBe(JSON.stringify(n));
+  });
+
+  it('writes every integer and double as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.maxSafeInteger(), fc.integer({ min: 1e8, max: 1e13 }), fc.double()), (n) => {
+        expect(jsonNumber(n)).toBe(JSON.stringify(n) ?? 'null');
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('encodeResults', () => {

@@ -15,10 +15,25 @@ import { serializeResults } from './serialize';
 const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0) };
 const EMPTY_POINTS = '"datapoints":[]';
 
-/** A number as JSON.stringify writes it: shortest round-trip form, `null` for NaN and ±Infinity. */
-function jsonNumber(n: number): string {
+const ZEROS = '00000000';
+const TEN_TO_8 = 1e8;
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A number as JSON.stringify writes it: shortest round-trip form, `null` for NaN and ±Infinity.
+ * Integers from 1e8 to 2^53 (epoch-millisecond timestamps) are written as two small-integer halves:
+ * V8 converts a large integer double to text about 3× slower than two small integers, and every
+ * datapoint carries one such timestamp. The text is the same digits (no exponent below 1e21).
+ */
+export function jsonNumber(n: number): string {
   // n - n is 0 exactly for finite n (NaN for NaN and ±Infinity); String(-0) is "0", like JSON.
-  return n - n === 0 ? `${n}` : 'null';
+  if (n - n !== 0) return 'null';
+  if (n >= TEN_TO_8 && n <= SAFE && n % 1 === 0) {
+    const low = n % TEN_TO_8; // exact for integers
+    const digits = `${low}`;
+    return `${(n - low) / TEN_TO_8}${ZEROS.slice(digits.length)}${digits}`;
+  }
+  return `${n}`;
 }
 
 /** `[[value,time],…]` for the columns, as one string. */
