@@ -48,6 +48,8 @@ const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0)
  * Resolves every target against the registry and reads its data, in request order.
  * A target that matches no metric fails the whole request (400 naming it) only when no other target
  * matched; otherwise it yields an empty series with a warning notice, so the other panels still draw.
+ * A target's payload (query/payload/choices.ts) narrows its metrics by label, overrides the aggregation,
+ * applies declared value transforms and picks the format; `frames` wraps each result as a FrameResult.
  */
 export function runQuery(registry: Registry, plan: QueryPlan, options: RunOptions = {}): QueryResult[] {
   const patternOpts =

@@ -156,6 +156,53 @@ describe('POST /query with a payload, JSON data source 0.1-0.6.5', () => {
     ]);
   });
 
+  it('a table without a selecting column is left out; the others keep the rows whose cell is chosen', async () => {
+    const res = await query([{ refId: 'A', target: '/^(orders|servers)$/', payload: { cores: 8 } }]).expect(
+      200,
+    );
+    expect(res.body).toEqual([
+      {
+        type: 'table',
+        refId: 'A',
+        name: 'servers',
+        columns: [
+          { text: 'host', type: 'string' },
+          { text: 'City', type: 'string' },
+          { text: 'cores', type: 'number' },
+          { text: 'healthy', type: 'boolean' },
+        ],
+        rows: [['web-01', 'Berlin', 8, true]],
+      },
+    ]);
+  });
+
+  it('legacy 1.4: a family target, narrowed by an ad hoc filter (the legacy client sends no payload)', async () => {
+    const res = await request(pluginApp())
+      .post('/query')
+      .send({
+        ...body('legacy/query-timeserie.json'),
+        range: { from: '2024-05-14T10:00:00.000Z', to: '2024-05-14T10:03:00.000Z' },
+        targets: [{ target: 'room.*', refId: 'A', type: 'timeserie' }],
+        adhocFilters: [{ key: 'floor', operator: '=', value: '2' }],
+      })
+      .expect(200);
+    expect(res.body).toEqual([
+      {
+        target: 'room.office',
+        refId: 'A',
+        datapoints: [18, null, 19, 20].map((v, i) => [v, ROOM_START + i * 60_000]),
+        tags: { room: 'office', floor: '2' },
+        unit: 'celsius',
+      },
+      {
+        target: 'room.attic',
+        refId: 'A',
+        datapoints: [10, 11, 12, 13].map((v, i) => [v, ROOM_START + i * 60_000]),
+        tags: { room: 'attic', floor: '2' },
+      },
+    ]);
+  });
+
   it('a family whose selection keeps nothing answers [] for that target, not an error', async () => {
     const res = await query([{ refId: 'A', target: 'room.*', payload: { room: 'cellar' } }]).expect(200);
     expect(res.body).toEqual([]);
