@@ -3,9 +3,10 @@
  * series registered), records its answer to every scenario, starts the two floors serving those exact
  * bytes, drives all three with autocannon on 127.0.0.1, then our server with 2 workers, and writes
  * docs/benchmarks.md (quick mode: .bench-tmp/benchmarks-quick.md, smaller series, one short run each).
- * Every child process is killed at the end, also on failure (children.ts).
+ * Every child process is killed at the end, also on failure (children.ts). `--render` rewrites the
+ * markdown from the last run's saved figures.
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,9 @@ import { type BenchResult, report, type ScenarioResult } from './report';
 import { END, requestKey, type Scenario, scenarios } from './scenarios';
 import { storedColumns } from './stored';
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, render: { type: 'boolean', default: false } },
+});
 const quick = flags.quick === true;
 const PLAN = quick
   ? {
@@ -35,9 +38,9 @@ const PLAN = quick
   : {
       points: 10_000_000,
       connections: [10, 50],
-      warmup: 0.5,
+      warmup: 0.3,
       runs: 3,
-      seconds: 2,
+      seconds: 1.8,
       workersScenarios: ['query stored 6h', 'query generated 6h'],
     };
 const ROOT = repoRoot();
@@ -74,14 +77,6 @@ async function record(port: number, list: readonly Scenario[]): Promise<Recorded
     };
   }
   return out;
-}
-
-async function measure(target: Child<Ready>, s: Scenario, connections: number): Promise<RunFigures> {
-  const runs: RunFigures[] = [];
-  for (let i = 0; i < PLAN.runs; i++) {
-    runs.push(await drive(target.ready.port, target.pid, s, connections, PLAN.seconds));
-  }
-  return medianFigures(runs);
 }
 
 async function main(): Promise<void> {
@@ -145,8 +140,9 @@ async function main(): Promise<void> {
     node: rssBytes(processTree(floors.node.pid)),
     express: rssBytes(processTree(floors.express.pid)),
   };
-  await Promise.all([ours.stop(), floors.node.stop(), floors.express.stop()]);
+  await Promise.all([floors.node.stop(), floors.express.stop()]);
 
+  // 1 worker (the server above) and 2 workers measured again side by side, interleaved.
   const connections = PLAN.connections[PLAN.connections.length - 1] as number;
   const two = await start<ServerMessage>(join(BUILT, 'our-server.js'), [
     '--points',
@@ -158,13 +154,19 @@ async function main(): Promise<void> {
   for (const id of PLAN.workersScenarios) {
     const s = list.find((x) => x.id === id) as Scenario;
     if (PLAN.warmup > 0) await drive(two.ready.port, two.pid, s, connections, PLAN.warmup);
-    const twoFigures = await measure(two, s, connections);
-    const one = results.find((r) => r.scenario === id && r.connections === connections);
-    workers.push({ scenario: id, connections, one: one?.ours, two: twoFigures });
-    log(`${id} @${connections}, 2 workers: ${twoFigures.rps.toFixed(0)} req/s`);
+    const runs: { one: RunFigures[]; two: RunFigures[] } = { one: [], two: [] };
+    for (let i = 0; i < PLAN.runs; i++) {
+      runs.one.push(await drive(ours.ready.port, ours.pid, s, connections, PLAN.seconds));
+      runs.two.push(await drive(two.ready.port, two.pid, s, connections, PLAN.seconds));
+    }
+    const row = { scenario: id, connections, one: medianFigures(runs.one), two: medianFigures(runs.two) };
+    workers.push(row);
+    log(
+      `${id} @${connections}: 1 worker ${row.one.rps.toFixed(0)}, 2 workers ${row.two.rps.toFixed(0)} req/s`,
+    );
   }
   const rssTwo = rssBytes(processTree(two.pid));
-  await two.stop();
+  await Promise.all([ours.stop(), two.stop()]);
 
   log('engine micro-benchmark (in process)');
   const micro = microBench(storedColumns(PLAN.points, END), quick ? 1 : 5, quick ? 20 : 100);
@@ -183,16 +185,31 @@ async function main(): Promise<void> {
     workers,
     micro,
   };
-  const file = quick ? join(TMP, 'benchmarks-quick.md') : join(ROOT, 'docs', 'benchmarks.md');
-  writeFileSync(file, report(bench));
-  log(`wrote ${file} in ${bench.wallSeconds.toFixed(0)} s`);
+  writeFileSync(join(TMP, quick ? 'bench-quick.json' : 'bench.json'), JSON.stringify(bench));
+  writeReport(bench);
+}
+
+/** The markdown, with the hand-written analysis of bench/notes.md appended. */
+function writeReport(bench: BenchResult): void {
+  const file = bench.quick ? join(TMP, 'benchmarks-quick.md') : join(ROOT, 'docs', 'benchmarks.md');
+  const notes = join(ROOT, 'bench', 'notes.md');
+  const tail = existsSync(notes) ? `\n${readFileSync(notes, 'utf8')}` : '';
+  writeFileSync(file, report(bench) + tail);
+  log(`wrote ${file} (run took ${bench.wallSeconds.toFixed(0)} s)`);
+}
+
+/** `--render`: rewrite the markdown from the last run's figures (after editing notes.md or report.ts). */
+function render(): void {
+  writeReport(
+    JSON.parse(readFileSync(join(TMP, quick ? 'bench-quick.json' : 'bench.json'), 'utf8')) as BenchResult,
+  );
 }
 
 function log(message: string): void {
   console.log(`[bench] ${message}`);
 }
 
-main().then(
+(flags.render === true ? Promise.resolve().then(render) : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error('[bench] failed:', err);
