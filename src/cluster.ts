@@ -67,6 +67,12 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     });
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // SIGHUP reloads the fixtures (src/signals.ts). Each worker holds its own registry, so each reloads;
+    // without this handler SIGHUP's default action would end the primary, and with it every worker.
+    process.on('SIGHUP', () => {
+      log(`SIGHUP: reloading the fixtures of ${live.size} worker(s)`);
+      for (const worker of live) worker.process.kill('SIGHUP');
+    });
     for (let i = 0; i < options.workers; i++) fork();
   });
 }

@@ -7,7 +7,7 @@ import { parseConfig, usage } from './config';
 import { ConfigError, FixtureError } from './errors';
 import { consoleIo, runGrafanaCommand } from './grafana/command';
 import { createPino, pinoLogger } from './logging';
-import { handleSignals } from './signals';
+import { handleSignals, holdReloadsDuringStart } from './signals';
 import { BUNDLED_FIXTURES, startServer } from './start';
 
 function version(): string {
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
   const logger = pinoLogger(createPino(config.logLevel));
   // --workers N: this process only supervises; the N workers re-run this file and serve (src/cluster.ts).
   if (isPrimary(config.workers)) return runPrimary({ workers: config.workers, log: (m) => logger.info?.(m) });
+  const reloadsAsked = holdReloadsDuringStart(process);
   const running = await startServer({ ...config, fixtures, logger });
   const { registry } = running;
   logger.info?.(`simplejson-server ${version()} listening on ${running.url}`, {
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
     shutdownTimeout: config.shutdownTimeout,
     exit: (code) => process.exit(code),
     source: process,
+    heldReloads: reloadsAsked,
   });
   return -1;
 }

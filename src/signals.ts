@@ -4,13 +4,42 @@ import type { RunningServer } from './start';
 /** Extra time past the shutdown timeout before the process exits whatever is still pending. */
 const EXIT_GRACE_MS = 5000;
 
+/** Where signals come from: the process, or any EventEmitter in tests. */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, listener: () => void): unknown;
+  off(signal: NodeJS.Signals, listener: () => void): unknown;
+}
+
 export interface SignalOptions {
   readonly logger: Logger;
   /** Milliseconds requests in flight get before their connections are closed (as given to startServer). */
   readonly shutdownTimeout: number;
   readonly exit: (code: number) => void;
-  /** Where signals come from (the process; an EventEmitter in tests). */
-  readonly source: Pick<NodeJS.Process, 'on'>;
+  readonly source: SignalSource;
+  /**
+   * What holdReloadsDuringStart returned. It is called once this module's own SIGHUP listener is in
+   * place: removing the last listener first would stop Node's signal watcher and drop a SIGHUP that
+   * has arrived but not yet been dispatched. When a SIGHUP came during the start, reload at once.
+   */
+  readonly heldReloads?: () => boolean;
+}
+
+/**
+ * Until handleSignals is in place, SIGHUP's default action would end the process: a reload asked for
+ * while the fixtures load (or, under `--workers`, while a fresh worker starts) would kill the server.
+ * Call this before starting; it notes such a SIGHUP instead. Pass the function it returns to
+ * handleSignals as `heldReloads`: it stops listening and tells whether one came.
+ */
+export function holdReloadsDuringStart(source: SignalSource): () => boolean {
+  let asked = false;
+  const note = () => {
+    asked = true;
+  };
+  source.on('SIGHUP', note);
+  return () => {
+    source.off('SIGHUP', note);
+    return asked;
+  };
 }
 
 /**
@@ -49,8 +78,10 @@ export function handleSignals(running: RunningServer, options: SignalOptions): v
   };
   source.on('SIGTERM', () => stop('SIGTERM'));
   source.on('SIGINT', () => stop('SIGINT'));
-  source.on('SIGHUP', () => {
-    logger.info?.('SIGHUP: reloading fixtures');
+  const reload = (why: string) => {
+    logger.info?.(why);
     running.reload().catch((err: unknown) => logger.error('reload failed', err));
-  });
+  };
+  source.on('SIGHUP', () => reload('SIGHUP: reloading fixtures'));
+  if (options.heldReloads?.() === true) reload('SIGHUP during start: reloading fixtures');
 }

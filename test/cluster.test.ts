@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished, ROOT, spawnBin } from './support/bin';
 
@@ -74,6 +76,35 @@ describe('--workers', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`worker ${pids[0]} died \\(SIGKILL\\); starting a replacement`));
     expect([pids[1], newPid].filter((pid) => alive(pid as number))).toEqual([]);
+  });
+
+  it('passes SIGHUP to every worker: each reloads the fixtures and the primary stays up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-reload-'));
+    const fixture = (name: string) =>
+      JSON.stringify({ series: [{ name, generator: { type: 'constant', value: 1 } }] });
+    writeFileSync(join(dir, 'a.json'), fixture('alpha'));
+    try {
+      const child = spawnBin(['--workers', '2', '--port', '0', '--host', '127.0.0.1', '--fixtures', dir]);
+      running = child;
+      const done = finished(child);
+      const [first] = await matches(child, LISTENING, 2);
+      const url = first?.[2] as string;
+      writeFileSync(join(dir, 'b.json'), fixture('beta'));
+      const reloaded = matches(child, /"msg":"fixtures reloaded"/, 2);
+      child.kill('SIGHUP');
+      await reloaded;
+      // Connections are spread over the workers: every answer must show the new data.
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${url}/search`, { method: 'POST', body: '{"target":""}' });
+        expect(await res.json()).toEqual(['alpha', 'beta']);
+      }
+      child.kill('SIGTERM');
+      const result = await done;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('SIGHUP: reloading the fixtures of 2 worker(s)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 without restarting when the workers fail before listening', async () => {

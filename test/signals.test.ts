@@ -3,6 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
+import { handleSignals, holdReloadsDuringStart } from '../src/signals';
+import { startServer } from '../src/start';
 import { finished, spawnBin, spawnScript, waitForLine } from './support/bin';
 
 // Each process start loads the TypeScript compiler in the child (about 3 s).
@@ -160,6 +163,44 @@ describe('signals on the real process', () => {
     } finally {
       server.kill('SIGTERM');
       expect((await done).code).toBe(0);
+    }
+  });
+
+  it('a SIGHUP that comes while the server starts is not lost (nor fatal): it reloads once started', async () => {
+    const start = mkdtempSync(join(tmpdir(), 'signals-start-'));
+    writeFileSync(join(start, 'a.json'), fixture('alpha'));
+    const signals = new EventEmitter();
+    const infos: string[] = [];
+    const logger = { error: () => undefined, info: (m: string) => void infos.push(m) };
+    try {
+      const reloadsAsked = holdReloadsDuringStart(signals);
+      const starting = startServer({ fixtures: start, logger });
+      writeFileSync(join(start, 'b.json'), fixture('beta')); // may or may not be seen by the first load
+      signals.emit('SIGHUP');
+      const running = await starting;
+      const exits: number[] = [];
+      handleSignals(running, {
+        logger,
+        shutdownTimeout: 1000,
+        exit: (code) => exits.push(code),
+        source: signals,
+        heldReloads: reloadsAsked,
+      });
+      expect(signals.listenerCount('SIGHUP')).toBe(1); // the start-time listener is gone
+      const deadline = Date.now() + 5000; // a safety bound
+      while (!infos.includes('fixtures reloaded') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(infos.filter((m) => m !== 'request')).toEqual([
+        'SIGHUP during start: reloading fixtures',
+        'fixtures reloaded',
+      ]);
+      const res = await fetch(`${running.url}/search`, { method: 'POST', body: '{"target":""}' });
+      expect(await res.json()).toEqual(['alpha', 'beta']);
+      signals.emit('SIGTERM');
+      while (exits.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(exits).toEqual([0]);
+    } finally {
+      rmSync(start, { recursive: true, force: true });
     }
   });
 });
