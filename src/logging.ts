@@ -14,7 +14,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export function createPino(level: LogLevel, destination?: DestinationStream): Pino {
   const options = {
     level,
-    base: { name: 'simplejson-server' },
+    // pid tells the workers of `--workers N` apart; the host name is the container's, of little use.
+    base: { name: 'simplejson-server', pid: process.pid },
     redact: {
       paths: ['authorization', 'password', 'token', '*.authorization', '*.password', '*.token'],
       censor: '[redacted]',
