@@ -1,8 +1,9 @@
 /**
  * The soak's mixed workload: what Grafana dashboards send (health, search, time series over 6 h and
  * 7 d, tables with ad hoc filters, annotations, tag keys and values, a metric from the file that
- * reloads rewrite), plus requests that must fail cleanly (bad JSON, unknown metric, no credentials) and
- * requests cancelled mid-flight (half a body, or a whole request dropped before its answer).
+ * reloads rewrite, the JSON data source's /metrics and /variable), plus requests that must fail
+ * cleanly (bad JSON, unknown metric, no credentials) and requests cancelled mid-flight (half a body,
+ * or a whole request dropped before its answer).
  */
 import { Agent, request } from 'node:http';
 
@@ -111,6 +112,16 @@ export const SPECS: readonly Spec[] = [
     method: 'POST',
     path: '/tag-values',
     body: { key: 'City' },
+    status: 200,
+  },
+  { name: 'metrics', kind: 'valid', weight: 3, method: 'POST', path: '/metrics', body: {}, status: 200 },
+  {
+    name: 'variable',
+    kind: 'valid',
+    weight: 3,
+    method: 'POST',
+    path: '/variable',
+    body: { payload: { query: 'label_values(temperature.*, City)' }, ...range('now-6h') },
     status: 200,
   },
   {
