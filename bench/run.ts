@@ -38,9 +38,9 @@ const PLAN = quick
   : {
       points: 10_000_000,
       connections: [10, 50],
-      warmup: 0.3,
+      warmup: 0.5,
       runs: 3,
-      seconds: 1.8,
+      seconds: 2,
       workersScenarios: ['query stored 6h', 'query generated 6h'],
     };
 const ROOT = repoRoot();
