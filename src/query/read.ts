@@ -13,10 +13,18 @@ export interface ReadOptions {
 }
 
 /**
- * Above this many raw points a generated series is computed at bucket resolution instead of being
- * materialised and downsampled: the cost then depends on maxDataPoints, not on the range.
+ * A generated series with more raw points in the range than this many per requested point is computed at
+ * bucket resolution instead of being materialised and downsampled: the cost then depends on
+ * maxDataPoints, not on the range.
  */
-export const GENERATE_EXACT_LIMIT = 100_000;
+export const GENERATE_EXACT_POINTS_PER_BUCKET = 4;
+
+/**
+ * Samples evaluated per bucket on that path. Generated data is synthetic and smooth at bucket scale, so a
+ * few samples give its shape; the query then costs about as much as an exact one of 2 × 4 points per bucket
+ * (measured in docs/benchmarks.md).
+ */
+export const GENERATED_SAMPLES_PER_BUCKET = 8;
 
 /**
  * Rollups of the stored series, built on first use and keyed by the series' columns object. Columns are
@@ -50,11 +58,11 @@ export function readSeries(metric: TimeSeriesMetric, range: TimeRange, options: 
     return downsampleRollup(source.columns, rollupFor(source.columns), range, bucketing);
   }
   const count = countPoints(range, source.generator.step);
-  if (count <= GENERATE_EXACT_LIMIT) {
+  if (count <= GENERATE_EXACT_POINTS_PER_BUCKET * options.maxDataPoints) {
     return downsample(generate(source.generator, range), range, bucketing);
   }
   const width = planBucketWidth(range, options.maxDataPoints, options.intervalMs);
-  return generateBuckets(source.generator, range, width, aggregation);
+  return generateBuckets(source.generator, range, width, aggregation, GENERATED_SAMPLES_PER_BUCKET);
 }
 
 function intervalOf(options: ReadOptions): { intervalMs?: number } {

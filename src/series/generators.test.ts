@@ -412,3 +412,29 @@ describe('generateBuckets', () => {
     expect(() => generateBuckets(sine, { from: 0, to: HOUR }, width, 'avg')).toThrow('bucket width must be');
   });
 });
+
+describe('generateBuckets with a smaller sample budget', () => {
+  const sine: GeneratorSpec = { type: 'sine', step: 1000, period: 60_000, amplitude: 3, offset: 1, phase: 0 };
+  const range = { from: 0, to: 600_000 };
+
+  it('is exact while a bucket holds at most `samples` points', () => {
+    const exact = generateBuckets(sine, range, 8000, 'avg', 8);
+    const full = generateBuckets(sine, range, 8000, 'avg');
+    expect(Array.from(exact.values)).toEqual(Array.from(full.values));
+  });
+
+  it('evaluates only `samples` points of a larger bucket: first and last included, count and last exact', () => {
+    const width = 60_000; // 60 raw points a bucket
+    const sampled = generateBuckets(sine, range, width, 'avg', 2);
+    // Two samples: the first and last raw point of each bucket.
+    expect(sampled.values[0]).toBeCloseTo((valueAt(sine, 0) + valueAt(sine, 59_000)) / 2, 12);
+    expect(Array.from(generateBuckets(sine, range, width, 'count', 2).values).slice(0, 2)).toEqual([60, 60]);
+    expect(generateBuckets(sine, range, width, 'last', 2).values[0]).toBe(valueAt(sine, 59_000));
+  });
+
+  it.each([1, 0, 2.5, Number.NaN])('refuses %p samples', (samples) => {
+    expect(() => generateBuckets(sine, range, 8000, 'avg', samples)).toThrow(
+      /samples must be a whole number >= 2/,
+    );
+  });
+});

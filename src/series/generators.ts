@@ -213,8 +213,8 @@ export function generate(spec: GeneratorSpec, range: TimeRange, step: number = s
 // ---- bucketed generation ----
 
 /**
- * Reduces the raw points with indices first..last (times index·step). Up to MAX_SAMPLES_PER_BUCKET points
- * are all evaluated; above that, MAX_SAMPLES_PER_BUCKET evenly spread ones (first and last included).
+ * Reduces the raw points with indices first..last (times index·step). Up to maxSamples points are all
+ * evaluated; above that, maxSamples evenly spread ones (first and last included).
  * NaN values are skipped by avg/min/max/sum.
  */
 function aggregateBucket(
@@ -223,11 +223,12 @@ function aggregateBucket(
   last: number,
   step: number,
   how: Aggregation,
+  maxSamples: number,
 ) {
   const count = last - first + 1;
   if (how === 'count') return count;
   if (how === 'last') return f(last * step);
-  const samples = Math.min(count, MAX_SAMPLES_PER_BUCKET);
+  const samples = Math.min(count, maxSamples);
   let sum = 0;
   let seen = 0;
   let min = Number.POSITIVE_INFINITY;
@@ -260,21 +261,25 @@ function aggregateBucket(
  * is reported at max(k·width, range.from), and appears only if it holds at least one raw point (a
  * multiple of spec.step inside the range); ascending.
  *
- * Values are exact when a bucket has at most 64 raw points. Above that they are approximated from 64
- * raw-aligned samples spread evenly over the bucket (first and last raw point included): avg, min and
- * max are those of the samples (min/max may miss a narrow extreme between samples), `sum` is the sample
- * average times the exact raw count, `count` is the exact raw count and `last` the exact last raw value.
- * Cost is O(buckets × 64) whatever the range. Throws if spec.step or width is not finite and > 0.
+ * Values are exact when a bucket has at most `samples` raw points (default 64). Above that they are
+ * approximated from `samples` raw-aligned samples spread evenly over the bucket (first and last raw point
+ * included): avg, min and max are those of the samples (min/max may miss a narrow extreme between
+ * samples), `sum` is the sample average times the exact raw count, `count` is the exact raw count and
+ * `last` the exact last raw value. Cost is O(buckets × samples) whatever the range. Throws if spec.step or
+ * width is not finite and > 0, or samples is not a whole number ≥ 2.
  */
 export function generateBuckets(
   spec: GeneratorSpec,
   range: TimeRange,
   width: number,
   aggregation: Aggregation,
+  samples: number = MAX_SAMPLES_PER_BUCKET,
 ): Columns {
   const { step } = spec;
   checkPositive(step, 'step');
   checkPositive(width, 'bucket width');
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new Error(`samples must be a whole number >= 2, got ${samples}`);
   checkRange(range);
   const [first, last] = indexBounds(range, step);
   const bucketOf = (index: number): number => floor((index * step) / width);
@@ -290,7 +295,7 @@ export function generateBuckets(
     while (end > start && bucketOf(end) > k) end--;
     while (end < last && bucketOf(end + 1) === k) end++;
     times[filled] = Math.max(k * width, range.from);
-    values[filled] = aggregateBucket(f, start, end, step, aggregation);
+    values[filled] = aggregateBucket(f, start, end, step, aggregation, samples);
     start = end + 1;
   }
   return { times: times.subarray(0, filled), values: values.subarray(0, filled) };
