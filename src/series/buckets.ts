@@ -88,7 +88,7 @@ function firstSureFit(range: TimeRange, n: number, unit: number): number {
 }
 
 /** Running state of one bucket; every aggregation is read from it when the bucket closes. */
-interface Acc {
+export interface Acc {
   count: number;
   sum: number;
   min: number;
@@ -96,7 +96,8 @@ interface Acc {
   last: number;
 }
 
-function reduce(acc: Acc, aggregation: Aggregation): number {
+/** The bucket's value under `aggregation`; a bucket of gaps only stays a gap (NaN). */
+export function reduce(acc: Acc, aggregation: Aggregation): number {
   if (acc.count === 0) return Number.NaN; // only gaps in this bucket: it stays a gap
   switch (aggregation) {
     case 'avg':

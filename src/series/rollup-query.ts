@@ -9,7 +9,7 @@
  * blocks that fit inside it: at most `fanout - 1` blocks per level on each side plus the raw points at
  * both ends. So a bucket's value is exact at its edges, whatever the bucket width.
  */
-import { planBucketWidth } from './buckets';
+import { type Acc, planBucketWidth, reduce } from './buckets';
 import { lowerBound, upperBound } from './columnar';
 import type { Rollup, RollupLevel } from './rollup';
 import type { Aggregation, Columns, TimeRange } from './types';
@@ -21,15 +21,6 @@ export interface RollupDownsampleOptions {
   readonly maxDataPoints: number;
   readonly intervalMs?: number;
   readonly aggregation: Aggregation;
-}
-
-/** Running aggregate of one bucket; one instance per query, reset per bucket. */
-interface Acc {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  last: number;
 }
 
 /** Folds raw values `[from, to)` into `acc`, skipping NaN (gaps). */
@@ -146,24 +137,6 @@ function fold(
   if (from >= to) return;
   if (depth === 0) foldRaw(rollup.values, from, to, acc);
   else foldBlocks(rollup.levels[depth - 1] as RollupLevel, from / size, to / size, acc, aggregation);
-}
-
-function reduce(acc: Acc, aggregation: Aggregation): number {
-  if (acc.count === 0) return Number.NaN; // only gaps: the bucket stays a gap
-  switch (aggregation) {
-    case 'avg':
-      return acc.sum / acc.count;
-    case 'min':
-      return acc.min;
-    case 'max':
-      return acc.max;
-    case 'sum':
-      return acc.sum;
-    case 'last':
-      return acc.last;
-    case 'count':
-      return acc.count;
-  }
 }
 
 /**
