@@ -134,12 +134,11 @@ const WHY: Array<[RegExp, string]> = [
     /generated 365d/,
     'Two causes. (1) The answers differ in size: 1h of a 1-minute generator is 60 points per target, ' +
       '365d is 500, so even the floors, sending those exact bytes, slow down (their ratio is in the line above). ' +
-      '(2) Over long ranges a generated series is computed at bucket resolution by src/series/generators.ts, ' +
-      'which evaluates up to 64 raw-aligned samples per bucket (exact below 64): 500 buckets × 64 × 2 targets ' +
-      '≈ 64 000 generator evaluations per request against 120 for 1h. That cost is flat in the range from ' +
-      '~100 000 raw points on (engine table below) but its constant is large; fewer samples per bucket or ' +
-      'closed-form bucket aggregates (sine, counter, step, square) would cut it, a change to generators.ts and ' +
-      'to the approximation it documents, left to its owner.',
+      '(2) Above 4 raw points per requested point a generated series is computed at bucket resolution ' +
+      '(src/query/read.ts, src/series/generators.ts) with 8 raw-aligned samples per bucket: 500 buckets × 8 × 2 ' +
+      'targets ≈ 8 000 generator evaluations per request against 120 for 1h. That cost is flat in the range ' +
+      '(30d and 365d answer at the same rate) and the encoding of 500 averaged doubles per target dominates; ' +
+      'closed-form bucket aggregates (sine, counter, step, square) would make the values exact at the same cost.',
   ],
   [
     /stored 365d/,
