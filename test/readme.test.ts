@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { usage } from '../src/config';
 import { loadFixtures } from '../src/fixtures/load';
 import { fixedClock } from '../src/time/clock';
 
@@ -38,5 +39,17 @@ describe('README', () => {
     const quick = block('## Quick start', 'sh').trim().split('\n');
     expect(quick.map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm start', 'npm test']);
     expect(readFileSync(join(__dirname, '..', '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
+  });
+});
+
+describe('README configuration table', () => {
+  it('lists every flag of `simplejson-server --help`', () => {
+    const section = README.slice(README.indexOf('## Configuration'), README.indexOf('## Grafana set-up'));
+    const documented = new Set([...section.matchAll(/^\| `--([a-z-]+)` \|/gm)].map((m) => m[1]));
+    const flags = [...usage().matchAll(/^ {2}--([a-z-]+)/gm)]
+      .map((m) => m[1])
+      .filter((f) => f !== 'help' && f !== 'version');
+    expect(flags.length).toBeGreaterThan(10);
+    expect(flags.filter((f) => !documented.has(f))).toEqual([]);
   });
 });
