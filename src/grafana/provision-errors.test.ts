@@ -1,30 +1,8 @@
-import { FakeGrafana } from './fake-grafana';
-import { answering, closedPortUrl, hanging, runCli, type TestServer } from './test-servers';
+import { PREFIX, provisionHarness, token } from './provision-harness';
+import { answering, closedPortUrl, hanging, runCli } from './test-servers';
 
-const SECRETS = ['admin-token', 'admin-pass', 's3cret-pw'];
-const PREFIX = 'simplejson-server grafana provision: ';
-
-let grafana: FakeGrafana;
-let simplejson: TestServer;
-
-beforeEach(async () => {
-  grafana = await FakeGrafana.start();
-  simplejson = await answering(200, { status: 'ok', name: 'simplejson-server', metrics: 3 });
-});
-afterEach(async () => {
-  await grafana.close();
-  await simplejson.close();
-});
-
-/** Runs the command in-process; checks that no secret ever reaches the output. */
-async function provision(extra: string[] = [], env: Record<string, string> = {}) {
-  const args = ['--grafana-url', grafana.url, '--url', simplejson.url, '--timeout', '2', ...extra];
-  const run = await runCli(['provision', ...args], env);
-  for (const secret of SECRETS) expect([...run.out, ...run.err].join('\n')).not.toContain(secret);
-  return run;
-}
-
-const token = ['--grafana-token', 'admin-token'];
+const h = provisionHarness();
+const { provision } = h;
 
 describe('grafana provision: every failure names its cause', () => {
   it.each([
@@ -51,13 +29,13 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('403 on update: lacks datasources:write', async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       uid: 'abc',
       url: 'http://old',
     });
-    grafana.tokens.set('reader', { actions: ['datasources:read'] });
+    h.grafana.tokens.set('reader', { actions: ['datasources:read'] });
     const run = await provision(['--grafana-token', 'reader']);
     expect(run.err).toEqual([
       `${PREFIX}Grafana refused to update data source "simplejson-server" (403 "You'll need additional permissions to perform this action. ` +
@@ -66,7 +44,7 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('a read-only (file-provisioned) data source is refused before any PUT', async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       readOnly: true,
@@ -81,13 +59,13 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it("403 read-only from Grafana's PUT", async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       uid: 'abc',
       url: 'http://old',
     });
-    grafana.failNext('PUT ', 403, { message: 'Cannot update read-only data source' });
+    h.grafana.failNext('PUT ', 403, { message: 'Cannot update read-only data source' });
     const run = await provision(token);
     expect(run.err).toEqual([
       `${PREFIX}data source "simplejson-server" is read-only in Grafana (403 "Cannot update read-only data source"): ` +
@@ -96,13 +74,13 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('404 on update: deleted between lookup and update', async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       uid: 'abc',
       url: 'http://old',
     });
-    grafana.failNext('PUT /api/datasources/uid/abc', 404, { message: 'Data source not found' });
+    h.grafana.failNext('PUT /api/datasources/uid/abc', 404, { message: 'Data source not found' });
     const run = await provision(token);
     expect(run.err).toEqual([
       `${PREFIX}data source "simplejson-server" (uid abc) vanished before it could be updated (404 "Data source not found"): ` +
@@ -111,7 +89,7 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('409 on create: the uid is taken by another data source', async () => {
-    grafana.seed({ name: 'other', type: 'prometheus', uid: 'taken' });
+    h.grafana.seed({ name: 'other', type: 'prometheus', uid: 'taken' });
     const run = await provision([...token, '--uid', 'taken']);
     expect(run.err).toEqual([
       `${PREFIX}cannot create data source "simplejson-server": uid "taken" is taken by another data source ` +
@@ -120,7 +98,7 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('409 on create: the name was taken meanwhile', async () => {
-    grafana.failNext('POST /api/datasources', 409, {
+    h.grafana.failNext('POST /api/datasources', 409, {
       message: 'data source with the same name already exists',
     });
     const run = await provision(token);
@@ -131,13 +109,13 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('409 on update: someone else updated it first (stale version)', async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       uid: 'abc',
       url: 'http://old',
     });
-    grafana.failNext('PUT ', 409, {
+    h.grafana.failNext('PUT ', 409, {
       message: 'Datasource has already been updated by someone else. Please reload and try again',
     });
     const run = await provision(token);
@@ -148,7 +126,7 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it("any other status shows Grafana's message", async () => {
-    grafana.failNext('POST ', 500, { message: 'Failed to add datasource' });
+    h.grafana.failNext('POST ', 500, { message: 'Failed to add datasource' });
     const run = await provision(token);
     expect(run.err).toEqual([
       `${PREFIX}Grafana answered 500 to POST /api/datasources while trying to create data source "simplejson-server": "Failed to add datasource"`,
@@ -156,15 +134,15 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('a wrong base URL (404 on the API) points at --grafana-url', async () => {
-    grafana.failNext('POST ', 404, { message: 'Not found' });
+    h.grafana.failNext('POST ', 404, { message: 'Not found' });
     const run = await provision(token);
     expect(run.err).toEqual([
-      `${PREFIX}Grafana has no POST /api/datasources (404 "Not found"): is --grafana-url (${grafana.url}) the Grafana root URL?`,
+      `${PREFIX}Grafana has no POST /api/datasources (404 "Not found"): is --grafana-url (${h.grafana.url}) the Grafana root URL?`,
     ]);
   });
 
   it('an error without a message falls back to the HTTP status text', async () => {
-    grafana.failNext('GET ', 401, {});
+    h.grafana.failNext('GET ', 401, {});
     const run = await provision(token);
     expect(run.err).toEqual([
       `${PREFIX}Grafana rejected the login (401 "Unauthorized"): check --grafana-token (GRAFANA_TOKEN), or --grafana-user and --grafana-password`,
@@ -172,7 +150,7 @@ describe('grafana provision: every failure names its cause', () => {
   });
 
   it('refuses to take over a data source of another type', async () => {
-    grafana.seed({ name: 'simplejson-server', type: 'prometheus', url: 'http://prom' });
+    h.grafana.seed({ name: 'simplejson-server', type: 'prometheus', url: 'http://prom' });
     const run = await provision(token);
     expect(run.code).toBe(2);
     expect(run.err[0]).toContain(
@@ -183,7 +161,7 @@ describe('grafana provision: every failure names its cause', () => {
 
 describe('grafana provision: Grafana out of reach', () => {
   const against = (grafanaUrl: string, extra: string[] = []) =>
-    runCli(['provision', '--grafana-url', grafanaUrl, ...token, '--url', simplejson.url, ...extra]);
+    runCli(['provision', '--grafana-url', grafanaUrl, ...token, '--url', h.simplejson.url, ...extra]);
 
   it('a closed port: connection refused', async () => {
     const closed = await closedPortUrl();

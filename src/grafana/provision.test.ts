@@ -1,33 +1,10 @@
-import { FakeGrafana } from './fake-grafana';
-import { answering, runCli, type TestServer } from './test-servers';
+import { PREFIX, provisionHarness, token } from './provision-harness';
 
-const SECRETS = ['admin-token', 'admin-pass', 's3cret-pw'];
-const PREFIX = 'simplejson-server grafana provision: ';
-
-let grafana: FakeGrafana;
-let simplejson: TestServer;
-
-beforeEach(async () => {
-  grafana = await FakeGrafana.start();
-  simplejson = await answering(200, { status: 'ok', name: 'simplejson-server', metrics: 3 });
-});
-afterEach(async () => {
-  await grafana.close();
-  await simplejson.close();
-});
-
-/** Runs the command in-process; checks that no secret ever reaches the output. */
-async function provision(extra: string[] = [], env: Record<string, string> = {}) {
-  const args = ['--grafana-url', grafana.url, '--url', simplejson.url, '--timeout', '2', ...extra];
-  const run = await runCli(['provision', ...args], env);
-  for (const secret of SECRETS) expect([...run.out, ...run.err].join('\n')).not.toContain(secret);
-  return run;
-}
-
-const token = ['--grafana-token', 'admin-token'];
+const h = provisionHarness();
+const { provision } = h;
 const frontendOnly = () =>
   `Grafana could not health-check data source "simplejson-server" (404 "Plugin not found"): ` +
-  `simpod-json-datasource is a frontend-only plugin, without a backend health check; checking ${simplejson.url} directly from here`;
+  `simpod-json-datasource is a frontend-only plugin, without a backend health check; checking ${h.simplejson.url} directly from here`;
 
 describe('grafana provision: create, then update', () => {
   it('creates the data source when the name is free, and says so step by step', async () => {
@@ -36,25 +13,25 @@ describe('grafana provision: create, then update', () => {
       code: 0,
       err: [],
       out: [
-        `Grafana at ${grafana.url}, logging in with a service account token`,
+        `Grafana at ${h.grafana.url}, logging in with a service account token`,
         'no data source named "simplejson-server" yet: creating it',
-        `created data source "simplejson-server" (id 1, uid gen1abcdefghi, simpod-json-datasource, proxy access, url ${simplejson.url})`,
+        `created data source "simplejson-server" (id 1, uid gen1abcdefghi, simpod-json-datasource, proxy access, url ${h.simplejson.url})`,
         frontendOnly(),
-        `GET ${simplejson.url}/ answered 200 (simplejson-server)`,
+        `GET ${h.simplejson.url}/ answered 200 (simplejson-server)`,
         'done',
       ],
     });
-    expect(grafana.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(h.grafana.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /api/datasources/name/simplejson-server',
       'POST /api/datasources',
       'GET /api/datasources/uid/gen1abcdefghi/health',
     ]);
-    expect(grafana.requests.every((r) => r.authorization === 'Bearer admin-token')).toBe(true);
-    expect(grafana.requests[1]?.body).toEqual({
+    expect(h.grafana.requests.every((r) => r.authorization === 'Bearer admin-token')).toBe(true);
+    expect(h.grafana.requests[1]?.body).toEqual({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       access: 'proxy',
-      url: simplejson.url,
+      url: h.simplejson.url,
       basicAuth: false,
       basicAuthUser: '',
       withCredentials: false,
@@ -68,16 +45,16 @@ describe('grafana provision: create, then update', () => {
     const again = await provision([...token, '--uid', 'simplejson']);
     expect(again.code).toBe(0);
     expect(again.out.slice(1, 3)).toEqual([
-      `found data source "simplejson-server" (id 1, uid simplejson, simpod-json-datasource, proxy access, url ${simplejson.url}, version 1)`,
+      `found data source "simplejson-server" (id 1, uid simplejson, simpod-json-datasource, proxy access, url ${h.simplejson.url}, version 1)`,
       'data source "simplejson-server" is up to date',
     ]);
-    expect(grafana.list()).toHaveLength(1);
-    expect(grafana.list()[0]).toMatchObject({ uid: 'simplejson', version: 1 });
-    expect(grafana.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(h.grafana.list()).toHaveLength(1);
+    expect(h.grafana.list()[0]).toMatchObject({ uid: 'simplejson', version: 1 });
+    expect(h.grafana.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
   it('updates by uid with the merged model: id, uid, version and hand-made fields kept', async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'grafana-simple-json-datasource',
       uid: 'abc',
@@ -92,10 +69,10 @@ describe('grafana provision: create, then update', () => {
     expect(run.code).toBe(0);
     expect(run.out[2]).toBe(
       'updated data source "simplejson-server" (version 4 → 5): type "grafana-simple-json-datasource" → ' +
-        `"simpod-json-datasource", access "direct" → "proxy", url "http://old:8080" → "${simplejson.url}", ` +
+        `"simpod-json-datasource", access "direct" → "proxy", url "http://old:8080" → "${h.simplejson.url}", ` +
         'withCredentials true → false, isDefault false → true',
     );
-    const put = grafana.requests.find((r) => r.method === 'PUT');
+    const put = h.grafana.requests.find((r) => r.method === 'PUT');
     expect(put?.path).toBe('/api/datasources/uid/abc');
     expect(put?.body).toEqual({
       id: 1,
@@ -104,7 +81,7 @@ describe('grafana provision: create, then update', () => {
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       access: 'proxy',
-      url: simplejson.url,
+      url: h.simplejson.url,
       user: 'kept-user',
       database: '',
       basicAuth: false,
@@ -113,7 +90,7 @@ describe('grafana provision: create, then update', () => {
       isDefault: true,
       jsonData: { keepMe: true },
     });
-    expect(grafana.list()).toEqual([
+    expect(h.grafana.list()).toEqual([
       expect.objectContaining({
         id: 1,
         uid: 'abc',
@@ -125,18 +102,18 @@ describe('grafana provision: create, then update', () => {
   });
 
   it('changes the uid when --uid differs, addressing the data source by its current one', async () => {
-    grafana.seed({
+    h.grafana.seed({
       name: 'simplejson-server',
       type: 'simpod-json-datasource',
       uid: 'old-uid',
-      url: simplejson.url,
+      url: h.simplejson.url,
     });
     const run = await provision([...token, '--uid', 'new-uid']);
     expect(run.out[2]).toBe(
       'updated data source "simplejson-server" (version 1 → 2): uid "old-uid" → "new-uid"',
     );
-    expect(grafana.requests.find((r) => r.method === 'PUT')?.path).toBe('/api/datasources/uid/old-uid');
-    expect(grafana.list()[0]?.uid).toBe('new-uid');
+    expect(h.grafana.requests.find((r) => r.method === 'PUT')?.path).toBe('/api/datasources/uid/old-uid');
+    expect(h.grafana.list()[0]?.uid).toBe('new-uid');
   });
 
   it('provisions one of each plugin with --type both; only the first is the default', async () => {
@@ -150,7 +127,9 @@ describe('grafana provision: create, then update', () => {
       '--skip-health-check',
     ]);
     expect(run.code).toBe(0);
-    expect(grafana.list().map(({ name, type, uid, isDefault }) => ({ name, type, uid, isDefault }))).toEqual([
+    expect(
+      h.grafana.list().map(({ name, type, uid, isDefault }) => ({ name, type, uid, isDefault })),
+    ).toEqual([
       { name: 'simplejson-server', type: 'simpod-json-datasource', uid: 'sj', isDefault: true },
       {
         name: 'simplejson-server-legacy',
@@ -159,7 +138,7 @@ describe('grafana provision: create, then update', () => {
         isDefault: false,
       },
     ]);
-    expect(grafana.requests.some((r) => r.path.endsWith('/health'))).toBe(false);
+    expect(h.grafana.requests.some((r) => r.path.endsWith('/health'))).toBe(false);
   });
 });
 
@@ -169,27 +148,27 @@ describe('grafana provision: basic auth towards this server', () => {
   it('sends basicAuth, basicAuthUser and secureJsonData.basicAuthPassword; Grafana echoes only secureJsonFields', async () => {
     const run = await provision([...token, ...basic]);
     expect(run.code).toBe(0);
-    expect(grafana.requests[1]?.body).toMatchObject({
+    expect(h.grafana.requests[1]?.body).toMatchObject({
       basicAuth: true,
       basicAuthUser: 'grafana',
       secureJsonData: { basicAuthPassword: 's3cret-pw' },
     });
-    expect(grafana.list()[0]?.secureJsonData).toEqual({ basicAuthPassword: 's3cret-pw' });
-    const found = await fetch(`${grafana.url}/api/datasources/name/simplejson-server`, {
+    expect(h.grafana.list()[0]?.secureJsonData).toEqual({ basicAuthPassword: 's3cret-pw' });
+    const found = await fetch(`${h.grafana.url}/api/datasources/name/simplejson-server`, {
       headers: { Authorization: 'Bearer admin-token' },
     }).then((r) => r.json() as Promise<Record<string, unknown>>);
     expect(found.secureJsonFields).toEqual({ basicAuthPassword: true });
     expect(found).not.toHaveProperty('secureJsonData');
     // The direct check uses the same credentials Grafana will send.
     const expected = `Basic ${Buffer.from('grafana:s3cret-pw').toString('base64')}`;
-    expect(simplejson.seen[0]?.authorization).toBe(expected);
+    expect(h.simplejson.seen[0]?.authorization).toBe(expected);
   });
 
   it('takes the password from SIMPLEJSON_BASIC_AUTH_PASSWORD', async () => {
     await provision([...token, '--basic-auth-user', 'grafana'], {
       SIMPLEJSON_BASIC_AUTH_PASSWORD: 's3cret-pw',
     });
-    expect(grafana.list()[0]?.secureJsonData).toEqual({ basicAuthPassword: 's3cret-pw' });
+    expect(h.grafana.list()[0]?.secureJsonData).toEqual({ basicAuthPassword: 's3cret-pw' });
   });
 
   it('keeps the stored password when a rerun gives none', async () => {
@@ -197,7 +176,7 @@ describe('grafana provision: basic auth towards this server', () => {
     const again = await provision([...token, '--basic-auth-user', 'grafana']);
     expect(again.code).toBe(0);
     expect(again.out[2]).toBe('data source "simplejson-server" is up to date');
-    expect(grafana.list()[0]?.secureJsonData).toEqual({ basicAuthPassword: 's3cret-pw' });
+    expect(h.grafana.list()[0]?.secureJsonData).toEqual({ basicAuthPassword: 's3cret-pw' });
   });
 
   it('sets a new password on every run that gives one (Grafana never shows the stored one)', async () => {
@@ -206,7 +185,7 @@ describe('grafana provision: basic auth towards this server', () => {
     expect(again.out[2]).toBe(
       'updated data source "simplejson-server" (version 1 → 2): basic auth password set',
     );
-    expect(grafana.list()).toHaveLength(1);
+    expect(h.grafana.list()).toHaveLength(1);
   });
 
   it('refuses to create basic auth without a password', async () => {
@@ -216,7 +195,7 @@ describe('grafana provision: basic auth towards this server', () => {
       `${PREFIX}--basic-auth-user needs a password for a new data source: --basic-auth-password, ` +
         '--basic-auth-password-file or SIMPLEJSON_BASIC_AUTH_PASSWORD\n(see simplejson-server grafana provision --help)',
     );
-    expect(grafana.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(h.grafana.requests.map((r) => r.method)).toEqual(['GET']);
   });
 });
 
@@ -230,14 +209,14 @@ describe('grafana provision: logging in to Grafana', () => {
       '--skip-health-check',
     ]);
     expect(run.code).toBe(0);
-    expect(run.out[0]).toBe(`Grafana at ${grafana.url}, logging in with a user "admin"`);
+    expect(run.out[0]).toBe(`Grafana at ${h.grafana.url}, logging in with a user "admin"`);
     const expected = `Basic ${Buffer.from('admin:admin-pass').toString('base64')}`;
-    expect(grafana.requests.map((r) => r.authorization)).toEqual([expected, expected]);
+    expect(h.grafana.requests.map((r) => r.authorization)).toEqual([expected, expected]);
   });
 
   it('takes the login from GRAFANA_TOKEN', async () => {
     const run = await provision(['--skip-health-check'], { GRAFANA_TOKEN: 'admin-token' });
     expect(run.code).toBe(0);
-    expect(grafana.requests[0]?.authorization).toBe('Bearer admin-token');
+    expect(h.grafana.requests[0]?.authorization).toBe('Bearer admin-token');
   });
 });
