@@ -1,4 +1,4 @@
-import type { AnnotationsRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type AnnotationsRequest } from '../../contract/types';
 import { queryAnnotations } from '../../query/annotations';
 import { resolveRange } from '../../time/range';
 import { type EndpointContext, patternOptions, validated } from '../context';
@@ -8,7 +8,7 @@ import { type EndpointContext, patternOptions, validated } from '../context';
  * `isRegion` is sent for Grafana < 8, which did not derive it from `timeEnd`.
  */
 export function annotations(ctx: EndpointContext) {
-  return validated<AnnotationsRequest>('annotations.json', (body, res) => {
+  return validated<AnnotationsRequest>(REQUEST_SCHEMAS.annotations, (body, res) => {
     const range = resolveRange(body.range, body.rangeRaw, ctx.options.clock);
     const matches = queryAnnotations(
       ctx.registry(),

@@ -1,4 +1,4 @@
-import type { MetricPayloadOptionsRequest, MetricsRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type MetricPayloadOptionsRequest, type MetricsRequest } from '../../contract/types';
 import { listMetrics } from '../../query/metrics';
 import { normalizePayload } from '../../query/normalize';
 import { builderSelection, payloadOptions } from '../../query/payload/options';
@@ -6,14 +6,14 @@ import { type EndpointContext, patternOptions, validated } from '../context';
 
 /** `POST /metrics {metric?, payload?}` → `[{value, label, payloads}]`: the builder's metric dropdown. */
 export function metrics(ctx: EndpointContext) {
-  return validated<MetricsRequest>('metrics.json', (body, res) => {
+  return validated<MetricsRequest>(REQUEST_SCHEMAS.metrics, (body, res) => {
     res.json(listMetrics(ctx.registry(), body.metric, patternOptions(ctx)));
   });
 }
 
 /** `POST /metric-payload-options {metric, payload, name}` → `[{label, value}]`: one builder field's choices. */
 export function metricPayloadOptions(ctx: EndpointContext) {
-  return validated<MetricPayloadOptionsRequest>('metric-payload-options.json', (body, res) => {
+  return validated<MetricPayloadOptionsRequest>(REQUEST_SCHEMAS.metricPayloadOptions, (body, res) => {
     const opts = patternOptions(ctx);
     const selection = builderSelection(ctx.registry(), body.metric, opts);
     const payload = normalizePayload(body.payload === undefined ? {} : { payload: body.payload });

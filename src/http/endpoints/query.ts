@@ -1,4 +1,4 @@
-import type { QueryRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type QueryRequest } from '../../contract/types';
 import { answerAnnotationQuery, isAnnotationQuery } from '../../query/native-annotations';
 import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';
@@ -11,7 +11,7 @@ import { type EndpointContext, patternOptions, validated } from '../context';
  * the annotation events instead (query/native-annotations.ts).
  */
 export function query(ctx: EndpointContext) {
-  return validated<QueryRequest>('query.json', (body, res) => {
+  return validated<QueryRequest>(REQUEST_SCHEMAS.query, (body, res) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
     if (isAnnotationQuery(body)) {
       res.json(answerAnnotationQuery(ctx.registry(), body, clock, ctx.options.maxPatternLength));

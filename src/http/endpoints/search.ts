@@ -1,4 +1,4 @@
-import type { SearchRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type SearchRequest } from '../../contract/types';
 import { parseVariableQuery } from '../../query/variable/parse';
 import { evaluateVariableQuery } from '../../query/variable/evaluate';
 import { type EndpointContext, validated } from '../context';
@@ -11,7 +11,7 @@ import { type EndpointContext, validated } from '../context';
  * post the user's object, read through its `query` when it has no `target`.
  */
 export function search(ctx: EndpointContext) {
-  return validated<SearchRequest>('search.json', (body, res) => {
+  return validated<SearchRequest>(REQUEST_SCHEMAS.search, (body, res) => {
     const field = body.target === undefined && body.query !== undefined ? 'body/query' : 'body/target';
     const text = body.target ?? body.query ?? '';
     const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(text, field), {

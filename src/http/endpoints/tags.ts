@@ -1,18 +1,18 @@
-import type { TagKeysRequest, TagValuesRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type TagKeysRequest, type TagValuesRequest } from '../../contract/types';
 import { normalizeFilters } from '../../query/normalize';
 import { tagKeys as keysOf, tagValues as valuesOf } from '../../query/tags';
 import { type EndpointContext, patternOptions, validated } from '../context';
 
 /** `POST /tag-keys` → `[{type, text}]`: series labels and table columns (ad hoc filter keys). */
 export function tagKeys(ctx: EndpointContext) {
-  return validated<TagKeysRequest>('tag-keys.json', (_body, res) => {
+  return validated<TagKeysRequest>(REQUEST_SCHEMAS.tagKeys, (_body, res) => {
     res.json(keysOf(ctx.registry()));
   });
 }
 
 /** `POST /tag-values {key, filters?}` → `[{text}]`, narrowed by the other active filters. */
 export function tagValues(ctx: EndpointContext) {
-  return validated<TagValuesRequest>('tag-values.json', (body, res) => {
+  return validated<TagValuesRequest>(REQUEST_SCHEMAS.tagValues, (body, res) => {
     res.json(valuesOf(ctx.registry(), body.key, normalizeFilters(body.filters), patternOptions(ctx)));
   });
 }

@@ -1,4 +1,4 @@
-import type { VariableRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type VariableRequest } from '../../contract/types';
 import { ValidationError } from '../../errors';
 import { parseVariableQuery } from '../../query/variable/parse';
 import { evaluateVariableQuery } from '../../query/variable/evaluate';
@@ -11,7 +11,7 @@ import { type EndpointContext, validated } from '../context';
  * The query is `payload.target` (Raw JSON off) or the Raw JSON object's `query` or `target`.
  */
 export function variable(ctx: EndpointContext) {
-  return validated<VariableRequest>('variable.json', (body, res) => {
+  return validated<VariableRequest>(REQUEST_SCHEMAS.variable, (body, res) => {
     const { payload } = body;
     const name = payload.target !== undefined ? 'target' : payload.query !== undefined ? 'query' : undefined;
     if (name === undefined) {

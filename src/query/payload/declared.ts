@@ -6,7 +6,7 @@
  */
 import { PatternError, PayloadError } from '../../errors';
 import type { PayloadFieldDefinition, PayloadOptionDefinition } from '../../registry/payloads';
-import type { Metric, TimeSeriesMetric } from '../../registry/types';
+import type { Metric } from '../../registry/types';
 import { type MatchOptions, matchTarget } from '../../series/match';
 import type { Selection } from '../selection';
 import { payloadString, payloadStrings } from './values';
@@ -129,12 +129,4 @@ function transformOf(option: PayloadOptionDefinition): SeriesTransform | undefin
   if (option.scale === undefined && option.offset === undefined && option.unit === undefined)
     return undefined;
   return { scale: option.scale ?? 1, offset: option.offset ?? 0, unit: option.unit };
-}
-
-/** The unit a series is answered with once transformed. */
-export function transformedUnit(
-  metric: TimeSeriesMetric,
-  transform: SeriesTransform | undefined,
-): string | undefined {
-  return transform?.unit ?? metric.unit;
 }
