@@ -25,5 +25,5 @@ USER node
 EXPOSE 8080
 # GET / with the server's own credentials (from the same env vars), so it passes with auth on.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD ["node", "dist/healthcheck.js"]
-CMD ["node", "dist/server.js"]
+  CMD ["node", "dist/process/healthcheck.js"]
+CMD ["node", "dist/process/server.js"]

@@ -10,10 +10,10 @@
 import cluster from 'node:cluster';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPrimary, runPrimary } from '../src/cluster';
+import { isPrimary, runPrimary } from '../src/process/cluster';
 import { loadFixtures } from '../src/fixtures/load';
 import { rollupFor } from '../src/query/read';
-import { startServer } from '../src/start';
+import { startServer } from '../src/process/start';
 import { repoRoot } from './paths';
 import { END, STORED_METRIC } from './scenarios';
 import { storedColumns } from './stored';

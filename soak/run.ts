@@ -1,7 +1,7 @@
 /**
  * `npm run soak [-- --seconds 180 --connections 64 --reload-every 2 --seed 1]`: the load and soak test.
  *
- * Builds and starts the server (`dist/server.js`) (127.0.0.1 only, basic auth on) in a child process, then for `seconds`
+ * Builds and starts the server (`dist/process/server.js`) (127.0.0.1 only, basic auth on) in a child process, then for `seconds`
  * runs `connections` concurrent clients over keep-alive connections with the mixed workload of
  * workload.ts (requests cancelled mid-flight included), while the fixtures are rewritten and reloaded
  * with SIGHUP every `reload-every` seconds (every 5th rewrite is a broken file, which must keep the old
@@ -151,7 +151,7 @@ async function main(): Promise<number> {
   const report = [
     `## Soak run: ${new Date().toISOString()}`,
     '',
-    `- ${SECONDS} s, ${CONNECTIONS} concurrent keep-alive clients, seed ${SEED}; server: \`node dist/server.js\` with basic auth, default limits, log level info (to a file).`,
+    `- ${SECONDS} s, ${CONNECTIONS} concurrent keep-alive clients, seed ${SEED}; server: \`node dist/process/server.js\` with basic auth, default limits, log level info (to a file).`,
     `- Machine: ${load.cores} cores; load average (1/5/15 min) ${load.start.map((l) => fmt(l, 2)).join(' / ')} at the start, ${loadEnd.map((l) => fmt(l, 2)).join(' / ')} at the end (client and server share the machine).`,
     `- Requests: ${sum('valid', 'sent') + sum('invalid', 'sent') + sum('abort', 'sent')} in all (${fmt((sum('valid', 'sent') + sum('invalid', 'sent') + sum('abort', 'sent')) / SECONDS, 0)}/s): ${sum('valid', 'sent')} valid, ${sum('invalid', 'sent')} must-fail, ${sum('abort', 'sent')} cancelled mid-flight.`,
     `- **Valid requests without their 2xx answer: ${validFailed}.** Must-fail requests without their 4xx: ${invalidFailed}.`,

@@ -1,5 +1,5 @@
 /** The library entry point: everything a test harness or a host app needs. */
-export { type CreateAppOptions, createApp } from './app';
+export { type CreateAppOptions, createApp } from './process/app';
 export {
   AppError,
   ConfigError,
@@ -12,13 +12,13 @@ export {
   ValidationError,
 } from './errors';
 export { loadFixtureObject, loadFixtures } from './fixtures/load';
-export { createPino, type LogLevel, pinoLogger } from './logging';
-export type { AppOptions, AuthOptions, CorsOptions, Logger } from './options';
+export { createPino, type LogLevel, pinoLogger } from './process/logging';
+export type { AppOptions, AuthOptions, CorsOptions, Logger } from './process/options';
 export { Registry } from './registry/registry';
 export type * from './registry/types';
-export type { ReloadResult } from './reload';
-export { createRouter, type RegistrySource } from './router';
-export type { CloseResult } from './shutdown';
+export type { ReloadResult } from './process/reload';
+export { createRouter, type RegistrySource } from './http/router';
+export type { CloseResult } from './process/shutdown';
 export { columnsFromPoints } from './series/columnar';
-export { BUNDLED_FIXTURES, type RunningServer, type StartOptions, startServer } from './start';
+export { BUNDLED_FIXTURES, type RunningServer, type StartOptions, startServer } from './process/start';
 export { type Clock, fixedClock, systemClock } from './time/clock';

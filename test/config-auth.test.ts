@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { parseConfig } from '../src/config';
+import { parseConfig } from '../src/process/config';
 import { ConfigError } from '../src/errors';
 import { testApp } from './helpers';
 
@@ -73,7 +73,7 @@ describe('auth settings', () => {
     [
       ['--basic-auth-user', 'u'],
       { BASIC_AUTH_PASSWORD_FILE: '/no/such/secret' },
-      /BASIC_AUTH_PASSWORD_FILE: cannot read "\/no\/such\/secret": ENOENT/,
+      /BASIC_AUTH_PASSWORD_FILE: cannot read "\/no\/such\/secret" \(ENOENT\)/,
     ],
     [[], { BEARER_TOKEN_FILE: 'EMPTY' }, /BEARER_TOKEN_FILE: ".*empty" has no token/],
     [['--bearer-token', 'a b'], {}, /a bearer token cannot be empty or contain whitespace/],

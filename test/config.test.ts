@@ -1,4 +1,4 @@
-import { parseConfig, usage } from '../src/config';
+import { parseConfig, usage } from '../src/process/config';
 import { ConfigError } from '../src/errors';
 
 const serve = (argv: string[], env: Record<string, string> = {}) => {

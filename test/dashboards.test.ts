@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createApp } from '../src/app';
+import { createApp } from '../src/process/app';
 import { loadFixtures } from '../src/fixtures/load';
-import { BUNDLED_FIXTURES } from '../src/start';
+import { BUNDLED_FIXTURES } from '../src/process/start';
 import { fixedClock } from '../src/time/clock';
 
 /**

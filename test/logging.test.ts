@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
-import { createPino, pinoLogger } from '../src/logging';
-import { createRouter } from '../src/router';
+import { createPino, pinoLogger } from '../src/process/logging';
+import { createRouter } from '../src/http/router';
 import { testApp, testRegistry } from './helpers';
 
 /** A pino destination that keeps the lines it is given, parsed. */

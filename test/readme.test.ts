@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { usage } from '../src/config';
+import { usage } from '../src/process/config';
 import { loadFixtures } from '../src/fixtures/load';
 import { fixedClock } from '../src/time/clock';
 

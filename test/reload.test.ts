@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../src/options';
-import { type RunningServer, startServer } from '../src/start';
+import type { Logger } from '../src/process/options';
+import { type RunningServer, startServer } from '../src/process/start';
 import { fixedClock } from '../src/time/clock';
 import { NOW, testRegistry } from './helpers';
 

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { startServer } from '../src/start';
+import { startServer } from '../src/process/start';
 import { fixedClock } from '../src/time/clock';
 import { NOW, testRegistry } from './helpers';
 

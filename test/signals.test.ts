@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { handleSignals, holdReloadsDuringStart } from '../src/signals';
-import { startServer } from '../src/start';
+import { handleSignals, holdReloadsDuringStart } from '../src/process/signals';
+import { startServer } from '../src/process/start';
 import { finished, spawnBin, spawnScript, waitForLine } from './support/bin';
 
 // Each process start loads the TypeScript compiler in the child (about 3 s).
@@ -147,17 +147,17 @@ describe('signals on the real process', () => {
         if (i > 300) throw new Error('the server did not start');
         await new Promise((r) => setTimeout(r, 50));
       }
-      const ok = await finished(spawnScript('src/healthcheck.ts', [], env));
+      const ok = await finished(spawnScript('src/process/healthcheck.ts', [], env));
       expect(ok).toMatchObject({ code: 0, stdout: '', stderr: '' });
       const wrong = await finished(
-        spawnScript('src/healthcheck.ts', [], { ...env, BASIC_AUTH_PASSWORD: 'nope' }),
+        spawnScript('src/process/healthcheck.ts', [], { ...env, BASIC_AUTH_PASSWORD: 'nope' }),
       );
       // Both a password and a password file set is a configuration error: exit 1 with the reason.
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain('not both');
       const { BASIC_AUTH_PASSWORD_FILE: _file, ...withoutFile } = env;
       const refused = await finished(
-        spawnScript('src/healthcheck.ts', [], { ...withoutFile, BASIC_AUTH_PASSWORD: 'nope' }),
+        spawnScript('src/process/healthcheck.ts', [], { ...withoutFile, BASIC_AUTH_PASSWORD: 'nope' }),
       );
       expect(refused).toMatchObject({ code: 1, stderr: 'health check: GET / answered 401\n' });
     } finally {

@@ -2,13 +2,13 @@
  * Flags and env vars of `simplejson-server grafana provision|yaml`, parsed and checked once.
  * Flags win over env vars; anything wrong is a ConfigError that names the flag.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors';
+import { type Env, lookup as pick, readSecretFile } from '../process/settings';
 import type { GrafanaAuth } from './client';
 import { type Access, type DesiredDataSource, PLUGIN_TYPES, type PluginKind } from './types';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 export const DEFAULT_NAME = 'simplejson-server';
 export const DEFAULT_PASSWORD_ENV = 'SIMPLEJSON_BASIC_AUTH_PASSWORD';
@@ -76,15 +76,6 @@ function parse(argv: readonly string[], options: Record<string, { type: 'string'
   }
 }
 
-/** A flag's value, else its env var's (empty counts as unset); with where it came from, for messages. */
-function pick(values: Values, flag: string, env: Env, envName?: string): [string, string] | undefined {
-  const fromFlag = values[flag];
-  if (typeof fromFlag === 'string') return [`--${flag}`, fromFlag];
-  if (envName === undefined) return undefined;
-  const fromEnv = env[envName];
-  return fromEnv === undefined || fromEnv === '' ? undefined : [envName, fromEnv];
-}
-
 /** An absolute http(s) URL without credentials; the trailing slash removed. */
 export function httpUrl(source: string, raw: string): string {
   let url: URL;
@@ -105,16 +96,9 @@ export function httpUrl(source: string, raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-/** Reads a secret from a file (Docker/Kubernetes secrets), without its trailing newline. */
+/** A secret file's content (see readSecretFile); an empty one is refused. */
 function secretFile(source: string, path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? (err as Error).message;
-    throw new ConfigError(`${source}: cannot read ${JSON.stringify(path)} (${code})`);
-  }
-  const secret = text.replace(/\r?\n$/, '');
+  const secret = readSecretFile(source, path);
   if (secret === '') throw new ConfigError(`${source}: ${JSON.stringify(path)} is empty`);
   return secret;
 }

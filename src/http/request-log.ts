@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
-import type { Logger } from '../options';
+import type { Logger } from '../process/options';
 
 /** Longest path written to a log line: a hostile 1 MB URL must not become a 1 MB log line. */
 const MAX_PATH = 200;

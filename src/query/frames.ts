@@ -7,24 +7,8 @@
  * `config.displayNameFromDS` (the name Grafana's data source API reserves for the source's own series
  * name, which a panel override may still replace). A table becomes one typed field per column.
  */
+import type { WireField, WireFrame } from '../contract/responses';
 import type { SeriesResult, TableResult } from './run';
-
-export type WireFieldType = 'time' | 'number' | 'string' | 'boolean';
-
-export interface WireField {
-  name: string;
-  type: WireFieldType;
-  values: unknown[];
-  labels?: Record<string, string>;
-  config?: { unit?: string; displayNameFromDS?: string };
-}
-
-export interface WireFrame {
-  refId: string;
-  name: string;
-  fields: WireField[];
-  meta?: { notices: Array<{ severity: 'warning'; text: string }> };
-}
 
 /** A series as a two-field frame; gaps (NaN) become null. */
 export function seriesFrame(r: SeriesResult): WireFrame {

@@ -5,12 +5,12 @@
  * on commas). The answer is one table per annotation target, from the same events `/annotations` serves
  * the legacy plugin; the target text is the tag query, and an empty target means every event.
  */
-import type { QueryRequest, WireTarget } from '../contract/types';
+import type { QueryRequest, WireTarget } from '../contract/requests';
 import type { Registry } from '../registry/registry';
 import type { TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';
 import { resolveRange } from '../time/range';
-import { queryAnnotations } from './annotations';
+import { queryAnnotations } from '../metadata/annotations';
 import { defaultRefId } from './normalize';
 
 /** The refId Grafana gives an annotation query. */

@@ -1,4 +1,4 @@
-import type { QueryRequest, WireFilter, WireTarget } from '../contract/types';
+import type { QueryRequest, WireFilter, WireTarget } from '../contract/requests';
 import { mergeFilters } from '../series/filters';
 import type { AdhocFilter, TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';

@@ -1,24 +1,6 @@
-import { seriesFrame, tableFrame, type WireFrame } from './frames';
+import type { WireFrame, WireSeries, WireTable } from '../contract/responses';
+import { seriesFrame, tableFrame } from './frames';
 import type { QueryResult } from './run';
-
-/** A timeserie as both clients parse it: `datapoints` are `[value, epochMs]`, gaps are `null`. */
-export interface WireSeries {
-  target: string;
-  refId: string;
-  datapoints: Array<[number | null, number]>;
-  /** Labels; Grafana's toDataFrame turns them into field labels (usable by ad hoc and legend). */
-  tags?: Record<string, string>;
-  unit?: string;
-  meta?: { notices: Array<{ severity: 'warning'; text: string }> };
-}
-
-export interface WireTable {
-  type: 'table';
-  refId: string;
-  name: string;
-  columns: Array<{ text: string; type: string }>;
-  rows: unknown[][];
-}
 
 /** Results → the JSON array /query answers with (the top level is always an array: both clients map it). */
 export function serializeResults(results: readonly QueryResult[]): Array<WireSeries | WireTable | WireFrame> {

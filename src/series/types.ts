@@ -1,10 +1,8 @@
 /** Plain data types shared by the pure series functions. Nothing here knows about HTTP or the registry. */
 
-/** An inclusive time range in epoch milliseconds: `from <= to`. */
-export interface TimeRange {
-  readonly from: number;
-  readonly to: number;
-}
+import type { TimeRange } from '../time/range';
+
+export type { TimeRange };
 
 /**
  * A series in columnar form: two typed arrays of the same length, `times` ascending (epoch ms).

@@ -4,9 +4,14 @@
  * `now-6h`); the absolute one wins because it already reflects the dashboard's time zone.
  */
 import { AppError } from '../errors';
-import type { TimeRange } from '../series/types';
 import { type Clock, fixedClock } from './clock';
 import { parseTime } from './parse';
+
+/** An inclusive time range in epoch milliseconds: `from <= to`. */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+}
 
 interface RawBounds {
   readonly from?: unknown;

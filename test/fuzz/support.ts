@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
-import type { AppOptions } from '../../src/options';
-import { createApp } from '../../src/app';
+import type { AppOptions } from '../../src/process/options';
+import { createApp } from '../../src/process/app';
 import { fixedClock } from '../../src/time/clock';
 import { HOUR, NOW, testRegistry } from '../helpers';
 

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import request from 'supertest';
-import { startServer } from '../../src/start';
+import { startServer } from '../../src/process/start';
 import { fixedClock } from '../../src/time/clock';
 import { NOW, testApp, testRegistry } from '../helpers';
 

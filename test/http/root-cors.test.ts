@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { createRouter } from '../../src/router';
+import { createRouter } from '../../src/http/router';
 import { fixedClock } from '../../src/time/clock';
 import { NOW, testApp, testRegistry } from '../helpers';
 

@@ -10,7 +10,7 @@ let registerFile: string | undefined;
 
 /**
  * A require hook that transpiles TypeScript with the project's own compiler (ts-node is not installed),
- * so tests can run the real bin, `node src/server.ts …`, without a build. Each process start loads the
+ * so tests can run the real bin, `node src/process/server.ts …`, without a build. Each process start loads the
  * compiler (about 3 s).
  */
 function register(): string {
@@ -34,13 +34,13 @@ require.extensions['.ts'] = (module, filename) => {
 
 /** Starts `simplejson-server …args` (from source) with only PATH and `env` in its environment. */
 export function spawnBin(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['-r', register(), join(ROOT, 'src', 'server.ts'), ...args], {
+  return spawn(process.execPath, ['-r', register(), join(ROOT, 'src', 'process', 'server.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
 }
 
-/** Runs another entry point of the project (e.g. `src/healthcheck.ts`) the same way, with only PATH and `env`. */
+/** Runs another entry point of the project (e.g. `src/process/healthcheck.ts`) the same way, with only PATH and `env`. */
 export function spawnScript(
   script: string,
   args: readonly string[] = [],

@@ -1,5 +1,5 @@
-import { REQUEST_SCHEMAS, type AnnotationsRequest } from '../../contract/types';
-import { queryAnnotations } from '../../query/annotations';
+import { REQUEST_SCHEMAS, type AnnotationsRequest } from '../../contract/requests';
+import { queryAnnotations } from '../../metadata/annotations';
 import { resolveRange } from '../../time/range';
 import { type EndpointContext, patternOptions, validated } from '../context';
 

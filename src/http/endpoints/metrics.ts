@@ -1,7 +1,11 @@
-import { REQUEST_SCHEMAS, type MetricPayloadOptionsRequest, type MetricsRequest } from '../../contract/types';
-import { listMetrics } from '../../query/metrics';
+import {
+  REQUEST_SCHEMAS,
+  type MetricPayloadOptionsRequest,
+  type MetricsRequest,
+} from '../../contract/requests';
+import { listMetrics } from '../../metadata/metrics';
 import { normalizePayload } from '../../query/normalize';
-import { builderSelection, payloadOptions } from '../../query/payload/options';
+import { builderSelection, payloadOptions } from '../../metadata/payload-options';
 import { type EndpointContext, patternOptions, validated } from '../context';
 
 /** `POST /metrics {metric?, payload?}` → `[{value, label, payloads}]`: the builder's metric dropdown. */

@@ -1,4 +1,4 @@
-import { REQUEST_SCHEMAS, type QueryRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type QueryRequest } from '../../contract/requests';
 import { answerAnnotationQuery, isAnnotationQuery } from '../../query/native-annotations';
 import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';

@@ -1,6 +1,6 @@
-import { REQUEST_SCHEMAS, type SearchRequest } from '../../contract/types';
-import { parseVariableQuery } from '../../query/variable/parse';
-import { evaluateVariableQuery } from '../../query/variable/evaluate';
+import { REQUEST_SCHEMAS, type SearchRequest } from '../../contract/requests';
+import { parseVariableQuery } from '../../metadata/variable/parse';
+import { evaluateVariableQuery } from '../../metadata/variable/evaluate';
 import { type EndpointContext, validated } from '../context';
 
 /**

@@ -1,6 +1,6 @@
-import { REQUEST_SCHEMAS, type TagKeysRequest, type TagValuesRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type TagKeysRequest, type TagValuesRequest } from '../../contract/requests';
 import { normalizeFilters } from '../../query/normalize';
-import { tagKeys as keysOf, tagValues as valuesOf } from '../../query/tags';
+import { tagKeys as keysOf, tagValues as valuesOf } from '../../metadata/tags';
 import { type EndpointContext, patternOptions, validated } from '../context';
 
 /** `POST /tag-keys` → `[{type, text}]`: series labels and table columns (ad hoc filter keys). */

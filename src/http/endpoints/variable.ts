@@ -1,7 +1,7 @@
-import { REQUEST_SCHEMAS, type VariableRequest } from '../../contract/types';
+import { REQUEST_SCHEMAS, type VariableRequest } from '../../contract/requests';
 import { ValidationError } from '../../errors';
-import { parseVariableQuery } from '../../query/variable/parse';
-import { evaluateVariableQuery } from '../../query/variable/evaluate';
+import { parseVariableQuery } from '../../metadata/variable/parse';
+import { evaluateVariableQuery } from '../../metadata/variable/evaluate';
 import { resolveRange } from '../../time/range';
 import { type EndpointContext, validated } from '../context';
 

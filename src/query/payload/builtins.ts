@@ -7,7 +7,7 @@ import { PayloadError } from '../../errors';
 import { AGGREGATIONS, type Aggregation, isAggregation } from '../../series/types';
 import type { Selection } from '../selection';
 import { payloadString } from './values';
-import type { WireOption, WirePayloadField } from './wire';
+import type { WireOption, WirePayloadField } from '../../contract/responses';
 
 /** The response shapes: SimpleJSON timeserie and table, and Grafana data frames. */
 export const RESULT_FORMATS = ['timeserie', 'table', 'frames'] as const;

@@ -10,7 +10,7 @@ import type { Metric } from '../../registry/types';
 import { type MatchOptions, matchTarget } from '../../series/match';
 import type { Selection } from '../selection';
 import { payloadString, payloadStrings } from './values';
-import type { WireOption, WirePayloadField } from './wire';
+import type { WireOption, WirePayloadField } from '../../contract/responses';
 
 /** A linear value transform of a time series, chosen by a `select` option. */
 export interface SeriesTransform {

@@ -14,7 +14,7 @@ import type { Selection } from '../selection';
 import { aggregationField, formatField } from './builtins';
 import { declaredFields, toWireField } from './declared';
 import { distinctValues } from './selectors';
-import type { WirePayloadField } from './wire';
+import type { WirePayloadField } from '../../contract/responses';
 
 /** Label keys and string/boolean column names of a selection, in first-seen order. */
 function candidateKeys(selection: Selection): string[] {

@@ -1,7 +1,7 @@
 /** Small HTTP servers for the tests: this server's `GET /`, a hanging one, a closed port. */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runGrafanaCommand } from './command';
+import { runGrafanaCommand } from '../../src/grafana/command';
 
 export interface TestServer {
   readonly url: string;

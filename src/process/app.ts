@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { AppOptions } from './options';
-import { createRouter, type RegistrySource } from './router';
+import { createRouter, type RegistrySource } from '../http/router';
 
 export interface CreateAppOptions extends AppOptions {
   readonly registry: RegistrySource;

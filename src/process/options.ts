@@ -1,5 +1,5 @@
-import type { Clock } from './time/clock';
-import { systemClock } from './time/clock';
+import type { Clock } from '../time/clock';
+import { systemClock } from '../time/clock';
 
 /** Who may call from a browser (Grafana's "Browser" access mode). */
 export interface CorsOptions {

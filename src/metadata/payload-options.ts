@@ -3,16 +3,16 @@
  * registry. The client sends `metric` as the query's target *before* variable interpolation (contract
  * §3.4), so a target that is empty or refers to a dashboard variable stands for every metric.
  */
-import { PayloadError, UnknownMetricError } from '../../errors';
-import type { Registry } from '../../registry/registry';
-import type { MatchOptions } from '../../series/match';
-import { isEmpty, type Selection, selectionOf, selectMetrics } from '../selection';
-import { sortValues } from '../sort';
-import { aggregationOptions, formatOptions } from './builtins';
-import { declaredFields, optionsOf } from './declared';
-import { fieldNames } from './fields';
-import { compileSelectors, isSelectorKey } from './selectors';
-import type { WireOption } from './wire';
+import { PayloadError, UnknownMetricError } from '../errors';
+import type { Registry } from '../registry/registry';
+import type { MatchOptions } from '../series/match';
+import { isEmpty, type Selection, selectionOf, selectMetrics } from '../query/selection';
+import { sortValues } from './sort';
+import { aggregationOptions, formatOptions } from '../query/payload/builtins';
+import { declaredFields, optionsOf } from '../query/payload/declared';
+import { fieldNames } from '../query/payload/fields';
+import { compileSelectors, isSelectorKey } from '../query/payload/selectors';
+import type { WireOption } from '../contract/responses';
 
 /** `$var`, `${var}`, `${var:format}` and `[[var]]`: Grafana's variable syntaxes. */
 const VARIABLE = /\$\w+|\$\{[^}]+\}|\[\[[^\]]+\]\]/;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from './errors';
+import { ConfigError } from '../errors';
 import type { AuthOptions } from './options';
+import { type ReadFile, readSecretFile, type Setting } from './settings';
 
 /** The settings (config.ts SETTINGS rows) that configure auth. */
 export type AuthFlag =
@@ -11,36 +11,21 @@ export type AuthFlag =
   | 'bearer-token-file';
 
 /** Looks a setting up: `[where it came from (flag or env name), raw value]`, or undefined when unset. */
-export type Lookup = (flag: AuthFlag) => readonly [string, string] | undefined;
-
-/**
- * Reads a secret file. Docker and Kubernetes secrets, and `echo secret > file`, end with a newline that
- * is not part of the secret, so trailing CR/LF are dropped; any other whitespace is kept (a password may
- * end with a space). Errors name the setting and the path, never the content.
- */
-function readSecret(source: string, path: string, read: (path: string) => string): string {
-  let text: string;
-  try {
-    text = read(path);
-  } catch (err) {
-    throw new ConfigError(`${source}: cannot read ${JSON.stringify(path)}: ${(err as Error).message}`);
-  }
-  return text.replace(/[\r\n]+$/, '');
-}
+export type Lookup = (flag: AuthFlag) => Setting | undefined;
 
 /** One value from the flag/env or from its `-file` twin; setting both is refused as ambiguous. */
 function secret(
   get: Lookup,
   direct: AuthFlag,
   file: AuthFlag,
-  read: (path: string) => string,
+  read: ReadFile | undefined,
 ): { source: string; value: string } | undefined {
   const fromValue = get(direct);
   const fromFile = get(file);
   if (fromValue !== undefined && fromFile !== undefined) {
     throw new ConfigError(`set ${fromValue[0]} or ${fromFile[0]}, not both`);
   }
-  if (fromFile !== undefined) return { source: fromFile[0], value: readSecret(...fromFile, read) };
+  if (fromFile !== undefined) return { source: fromFile[0], value: readSecretFile(...fromFile, read) };
   return fromValue === undefined ? undefined : { source: fromValue[0], value: fromValue[1] };
 }
 
@@ -50,10 +35,7 @@ function secret(
  * Half-configured auth (a user without a password, an empty token file) is a ConfigError: starting
  * open when the operator meant to close the door would be worse than not starting.
  */
-export function authFromSettings(
-  get: Lookup,
-  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): Pick<AuthOptions, 'basic' | 'bearerTokens'> {
+export function authFromSettings(get: Lookup, read?: ReadFile): Pick<AuthOptions, 'basic' | 'bearerTokens'> {
   const user = get('basic-auth-user');
   const password = secret(get, 'basic-auth-password', 'basic-auth-password-file', read);
   const auth: { basic?: { user: string; password: string }; bearerTokens?: string[] } = {};
@@ -74,7 +56,7 @@ export function authFromSettings(
   }
   if (token !== undefined) auth.bearerTokens = [token[1].trim()];
   if (tokenFile !== undefined) {
-    const tokens = readSecret(...tokenFile, read)
+    const tokens = readSecretFile(...tokenFile, read)
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));

@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
-import { loadFixtureObject, loadFixtures } from './fixtures/load';
+import { loadFixtureObject, loadFixtures } from '../fixtures/load';
 import { type AppOptions, DEFAULTS, resolveOptions } from './options';
-import { Registry } from './registry/registry';
+import { Registry } from '../registry/registry';
 import { FixtureReloader, type ReloadResult } from './reload';
 import { type CloseResult, DEFAULT_SHUTDOWN_TIMEOUT, gracefulCloser } from './shutdown';
-import { systemClock } from './time/clock';
+import { systemClock } from '../time/clock';
 
 /** The demo data shipped with the package. */
-export const BUNDLED_FIXTURES = resolve(__dirname, '..', 'fixtures');
+export const BUNDLED_FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 
 export interface StartOptions extends AppOptions {
   /** 0 (the default) picks a free port: read it back from `url`/`port`. */

@@ -12,7 +12,7 @@ import type {
   VariableRequest,
   WireFilter,
   WireTarget,
-} from './types';
+} from './requests';
 
 // Each list must name every key of its interface exactly once (the `satisfies` clause fails to
 // compile otherwise), and the test compares the list with the schema's properties.

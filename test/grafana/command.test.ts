@@ -1,8 +1,8 @@
-import { runBin } from '../../test/support/bin';
+import { runBin } from '../support/bin';
 import { FakeGrafana } from './fake-grafana';
-import { redacting } from './io';
+import { redacting } from '../../src/grafana/io';
 import { runCli } from './test-servers';
-import { GROUP_USAGE, PROVISION_USAGE, YAML_USAGE } from './usage';
+import { GROUP_USAGE, PROVISION_USAGE, YAML_USAGE } from '../../src/grafana/usage';
 
 const run = runCli;
 
@@ -54,7 +54,7 @@ describe('redacting', () => {
   });
 });
 
-/** The real bin: `node src/server.ts grafana …` through the hook in server.ts. */
+/** The real bin: `node src/process/server.ts grafana …` through the hook in server.ts. */
 describe('the simplejson-server bin', () => {
   const bin = (args: string[], env: Record<string, string> = {}) => runBin(['grafana', ...args], env);
 

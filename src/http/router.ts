@@ -1,21 +1,21 @@
 import { type RequestHandler, Router } from 'express';
-import { compileSchemas } from './contract/schemas';
-import { authMiddleware } from './http/auth';
-import { jsonBody } from './http/body';
-import type { EndpointContext } from './http/context';
-import { corsMiddleware } from './http/cors';
-import { annotations } from './http/endpoints/annotations';
-import { metricPayloadOptions, metrics } from './http/endpoints/metrics';
-import { query } from './http/endpoints/query';
-import { root } from './http/endpoints/root';
-import { search } from './http/endpoints/search';
-import { tagKeys, tagValues } from './http/endpoints/tags';
-import { variable } from './http/endpoints/variable';
-import { errorHandler, methodNotAllowed, notFound } from './http/errors';
-import { inFlightLimit, maxTargets, requestTimeout } from './http/limits';
-import { requestLog } from './http/request-log';
-import { type AppOptions, resolveOptions } from './options';
-import type { Registry } from './registry/registry';
+import { compileSchemas } from '../contract/schemas';
+import { authMiddleware } from './auth';
+import { jsonBody } from './body';
+import type { EndpointContext } from './context';
+import { corsMiddleware } from './cors';
+import { annotations } from './endpoints/annotations';
+import { metricPayloadOptions, metrics } from './endpoints/metrics';
+import { query } from './endpoints/query';
+import { root } from './endpoints/root';
+import { search } from './endpoints/search';
+import { tagKeys, tagValues } from './endpoints/tags';
+import { variable } from './endpoints/variable';
+import { errorHandler, methodNotAllowed, notFound } from './errors';
+import { inFlightLimit, maxTargets, requestTimeout } from './limits';
+import { requestLog } from './request-log';
+import { type AppOptions, resolveOptions } from '../process/options';
+import type { Registry } from '../registry/registry';
 
 /** A registry, or a function returning the current one (so a reload can swap it whole). */
 export type RegistrySource = Registry | (() => Registry);

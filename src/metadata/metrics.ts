@@ -13,8 +13,8 @@ import { PatternError } from '../errors';
 import type { Registry } from '../registry/registry';
 import type { Metric } from '../registry/types';
 import type { MatchOptions } from '../series/match';
-import { payloadFields } from './payload/fields';
-import type { WireMetric } from './payload/wire';
+import { payloadFields } from '../query/payload/fields';
+import type { WireMetric } from '../contract/responses';
 import {
   isEmpty,
   type MetricFamily,
@@ -22,7 +22,7 @@ import {
   type Selection,
   selectionOf,
   selectMetrics,
-} from './selection';
+} from '../query/selection';
 
 function entry(value: string, label: string, selection: Selection): WireMetric {
   return { value, label, payloads: payloadFields(selection) };

@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPrimary, runPrimary } from './cluster';
 import { parseConfig, usage } from './config';
-import { ConfigError, FixtureError } from './errors';
-import { consoleIo, runGrafanaCommand } from './grafana/command';
+import { ConfigError, FixtureError } from '../errors';
+import { consoleIo, runGrafanaCommand } from '../grafana/command';
 import { createPino, pinoLogger } from './logging';
 import { handleSignals, holdReloadsDuringStart } from './signals';
 import { BUNDLED_FIXTURES, startServer } from './start';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { authFromSettings } from './auth-config';
-import { ConfigError } from './errors';
+import { ConfigError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from './logging';
 import { type AuthOptions, type CorsOptions, DEFAULTS } from './options';
+import { lookup, type Setting } from './settings';
 import { DEFAULT_SHUTDOWN_TIMEOUT } from './shutdown';
-import { parseDuration } from './time/duration';
+import { parseDuration } from '../time/duration';
 
 /** Everything `simplejson-server` can be told, after parsing and checking. */
 export interface Config {
@@ -181,7 +182,7 @@ function bodyLimit(name: string, raw: string): string {
 }
 
 /** A duration setting (`10s`, `500ms`, or `0` for off) in milliseconds, at most `max`. */
-function millis(raw: readonly [string, string] | undefined, def: number, max: number): number {
+function millis(raw: Setting | undefined, def: number, max: number): number {
   if (raw === undefined) return def;
   const [name, text] = raw;
   if (text.trim() === '0') return 0;
@@ -195,7 +196,7 @@ function millis(raw: readonly [string, string] | undefined, def: number, max: nu
   return ms;
 }
 
-function logLevel(raw: readonly [string, string] | undefined): LogLevel {
+function logLevel(raw: Setting | undefined): LogLevel {
   if (raw === undefined) return 'info';
   const level = LOG_LEVELS.find((l) => l === raw[1].trim().toLowerCase());
   if (level === undefined) {
@@ -227,13 +228,9 @@ export function parseConfig(
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
-  const get = (flag: (typeof SETTINGS)[number][0]): [string, string] | undefined => {
+  const get = (flag: (typeof SETTINGS)[number][0]): Setting | undefined => {
     const setting = SETTINGS.find(([f]) => f === flag);
-    const env_ = setting?.[1] ?? '';
-    const fromFlag = values[flag];
-    if (typeof fromFlag === 'string') return [`--${flag}`, fromFlag];
-    const fromEnv = env[env_];
-    return fromEnv === undefined || fromEnv === '' ? undefined : [env_, fromEnv];
+    return lookup(values, flag, env, setting?.[1]);
   };
   const num = (flag: Parameters<typeof get>[0], def: number, min: number, max: number) => {
     const v = get(flag);

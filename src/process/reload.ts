@@ -1,8 +1,8 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { loadFixtures } from './fixtures/load';
+import { loadFixtures } from '../fixtures/load';
 import type { Logger } from './options';
-import type { Registry } from './registry/registry';
-import type { Clock } from './time/clock';
+import type { Registry } from '../registry/registry';
+import type { Clock } from '../time/clock';
 
 /** What a reload did: swapped in a new registry, or kept the old one and said why. */
 export type ReloadResult =
