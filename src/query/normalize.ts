@@ -3,6 +3,7 @@ import { mergeFilters } from '../series/filters';
 import type { AdhocFilter, TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';
 import { parseDuration } from '../time/duration';
+import { intervalFor } from '../time/interval';
 import { resolveRange } from '../time/range';
 import { parseFormat, type ResultFormat } from './payload/builtins';
 
@@ -23,7 +24,8 @@ export interface QueryTarget {
 export interface QueryPlan {
   readonly range: TimeRange;
   readonly maxDataPoints: number;
-  readonly intervalMs: number | undefined;
+  /** Grafana's `intervalMs` (or `interval`); without one, the nice interval for the range (time/interval.ts). */
+  readonly intervalMs: number;
   readonly targets: readonly QueryTarget[];
   readonly filters: readonly AdhocFilter[];
 }
@@ -104,10 +106,12 @@ export function normalizeQuery(body: QueryRequest, clock: Clock, limits: QueryLi
   }
   const requested =
     body.maxDataPoints === undefined ? limits.defaultMaxDataPoints : Math.floor(body.maxDataPoints);
+  const maxDataPoints = Math.max(1, Math.min(requested, limits.maxDataPointsCeiling));
   return {
     range,
-    maxDataPoints: Math.max(1, Math.min(requested, limits.maxDataPointsCeiling)),
-    intervalMs: intervalMs !== undefined && intervalMs > 0 ? intervalMs : undefined,
+    maxDataPoints,
+    intervalMs:
+      intervalMs !== undefined && intervalMs > 0 ? intervalMs : intervalFor(range.to - range.from, maxDataPoints),
     targets,
     // Legacy sends `adhocFilters`, Grafana >= 10.2 adds the same filters as `filters`: union, deduplicated.
     filters: mergeFilters(normalizeFilters(body.adhocFilters), normalizeFilters(body.filters)),

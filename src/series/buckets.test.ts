@@ -24,7 +24,7 @@ function naive(series: Columns, range: TimeRange, width: number, aggregation: Ag
   const values: number[] = [];
   for (const [k, group] of groups) {
     const present = group.filter((v) => !Number.isNaN(v));
-    times.push(Math.max(k * width, range.from));
+    times.push(k * width);
     if (present.length === 0) {
       values.push(Number.NaN);
       continue;
@@ -141,15 +141,15 @@ describe('downsample', () => {
     expect(downsample(series, range, { maxDataPoints: 9, aggregation: 'avg' })).toBe(series);
   });
 
-  it('omits empty buckets, clamps the first timestamp to from, and sizes arrays exactly', () => {
+  it('omits empty buckets, stamps each bucket at its start, and sizes arrays exactly', () => {
     const sparse = cols([5, 6, 7, 95], [1, 2, 3, 4]);
     const out = downsample(
       sparse,
       { from: 5, to: 95 },
       { maxDataPoints: 3, intervalMs: 10, aggregation: 'sum' },
     );
-    // 90 ms in 3 buckets: width 40 → buckets 0 (reported at 5) and 2 (at 80); bucket 1 is empty.
-    expect(Array.from(out.times)).toEqual([5, 80]);
+    // 90 ms in 3 buckets: width 40 → buckets 0 (stamped 0, before from) and 2 (at 80); bucket 1 is empty.
+    expect(Array.from(out.times)).toEqual([0, 80]);
     expect(Array.from(out.values)).toEqual([6, 4]);
     expect(out.times.length).toBe(2);
     expect(out.times.buffer.byteLength).toBe(16);
@@ -177,7 +177,8 @@ describe('downsample', () => {
         aggregation: 'sum',
       },
     );
-    expect(Array.from(out.times)).toEqual([-2]);
+    // Width 5: buckets -1 and 0 both touch the range; the one point is stamped at the first one's start.
+    expect(Array.from(out.times)).toEqual([-5]);
     expect(Array.from(out.values)).toEqual([10]);
   });
 
@@ -218,7 +219,7 @@ describe('downsample', () => {
       };
     });
 
-  it('never exceeds maxDataPoints and stays inside the range, strictly ascending', () => {
+  it('never exceeds maxDataPoints; buckets are stamped at multiples of the width touching the range, strictly ascending', () => {
     fc.assert(
       fc.property(arbitrary, ({ range, series, maxDataPoints, intervalMs, aggregation }) => {
         const opts =
@@ -228,8 +229,13 @@ describe('downsample', () => {
         const out = downsample(series, range, opts);
         expect(out.times.length).toBe(out.values.length);
         expect(out.times.length).toBeLessThanOrEqual(maxDataPoints);
+        const width = planBucketWidth(range, maxDataPoints, intervalMs);
         out.times.forEach((t, i) => {
-          expect(t).toBeGreaterThanOrEqual(range.from);
+          if (out === series) expect(t).toBeGreaterThanOrEqual(range.from);
+          else {
+            expect(t % width === 0 || Object.is(t % width, -0)).toBe(true);
+            expect(t + width).toBeGreaterThan(range.from);
+          }
           expect(t).toBeLessThanOrEqual(range.to);
           // A series that already fits comes back as is, duplicate timestamps included.
           if (i > 0 && out !== series) expect(t).toBeGreaterThan(out.times[i - 1] as number);

@@ -3,8 +3,10 @@
  *
  * Bucket convention shared with the rest of the project: with width `w`, bucket `k = floor(t / w)`
  * covers `[k·w, (k+1)·w)`, so buckets are aligned to the epoch and do not move when the range moves
- * (a refreshing dashboard keeps stable points). A bucket is reported at `max(k·w, range.from)`, which
- * keeps every point inside the range and the output strictly ascending.
+ * (a refreshing dashboard keeps stable points). A bucket is stamped at its start `k·w`, a round multiple
+ * of the width, as Grafana's own `$__timeGroup` and Prometheus' step alignment stamp theirs; so the first
+ * bucket's stamp may lie up to one width before `range.from`, while every point it aggregates lies inside
+ * the range. The output is strictly ascending.
  */
 import { sliceRange } from './columnar';
 import type { Aggregation, Columns, TimeRange } from './types';
@@ -137,7 +139,7 @@ export function downsample(cols: Columns, range: TimeRange, opts: DownsampleOpti
   let current = Number.NaN;
 
   const close = (): void => {
-    outTimes[size] = Math.max(current * width, range.from);
+    outTimes[size] = current * width;
     outValues[size] = reduce(acc, opts.aggregation);
     size += 1;
   };

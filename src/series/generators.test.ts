@@ -47,7 +47,7 @@ function aggregateExactly(raw: Columns, range: TimeRange, width: number, how: Ag
       last: group[group.length - 1] ?? Number.NaN,
       count: group.length,
     }[how];
-    times.push(Math.max(k * width, range.from));
+    times.push(k * width);
     values.push(reduced);
   }
   return { times: Float64Array.from(times), values: Float64Array.from(values) };
@@ -350,7 +350,8 @@ describe('generateBuckets', () => {
           const wrong: string[] = [];
           times.forEach((t, i) => {
             const k = Math.floor(t / width);
-            if (t !== Math.max(k * width, range.from)) wrong.push(`time ${t} is not max(k·width, from)`);
+            if (t !== k * width) wrong.push(`time ${t} is not k·width`);
+            if (t + width <= range.from) wrong.push(`bucket at ${t} ends before from`);
             if (t > range.to) wrong.push(`time ${t} is after to`);
             if (i > 0 && t <= (times[i - 1] ?? 0)) wrong.push(`time ${t} is not ascending`);
             if (!((values[i] ?? 0) > 0)) wrong.push(`bucket at ${t} is empty`);

@@ -294,7 +294,7 @@ export function generateBuckets(
     let end = Math.max(start, Math.min(last, Math.ceil(((k + 1) * width) / step) - 1));
     while (end > start && bucketOf(end) > k) end--;
     while (end < last && bucketOf(end + 1) === k) end++;
-    times[filled] = Math.max(k * width, range.from);
+    times[filled] = k * width;
     values[filled] = aggregateBucket(f, start, end, step, aggregation, samples);
     start = end + 1;
   }

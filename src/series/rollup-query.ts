@@ -218,7 +218,7 @@ export function downsampleRollup(
     acc.max = Number.NEGATIVE_INFINITY;
     acc.last = Number.NaN;
     foldRange(rollup, i, j, acc, opts.aggregation);
-    outTimes[size] = maxOf(k * width, range.from);
+    outTimes[size] = k * width;
     outValues[size] = reduce(acc, opts.aggregation);
     size++;
     hint = j - i;

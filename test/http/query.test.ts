@@ -16,10 +16,19 @@ const smallPoints = Array.from({ length: 10 }, (_, i) => [i === 4 ? null : i + 1
 
 type Series = { target: string; refId: string; datapoints: Array<[number | null, number]>; tags?: object };
 
-function expectInsideAndAscending(datapoints: Array<[number | null, number]>, from: number, to: number) {
+/**
+ * Points ascending, none after `to`; only the first may be before `from`: a bucket stamped at its start,
+ * a multiple of `intervalMs` (src/series/buckets.ts).
+ */
+function expectInsideAndAscending(
+  datapoints: Array<[number | null, number]>,
+  from: number,
+  to: number,
+  intervalMs: number,
+) {
   for (let i = 0; i < datapoints.length; i++) {
     const t = (datapoints[i] as [number | null, number])[1];
-    expect(t).toBeGreaterThanOrEqual(from);
+    if (t < from) expect({ index: i, onGrid: t % intervalMs === 0 }).toEqual({ index: 0, onGrid: true });
     expect(t).toBeLessThanOrEqual(to);
     if (i > 0) expect(t).toBeGreaterThan((datapoints[i - 1] as [number | null, number])[1]);
   }
@@ -39,7 +48,7 @@ describe('POST /query, legacy client (grafana-simple-json-datasource 1.4)', () =
     });
     // 6 h of 10 s points (2161) reduced into 20 s buckets aligned to the epoch: 1081 of them.
     expect(a?.datapoints).toHaveLength(1081);
-    expectInsideAndAscending(a?.datapoints ?? [], FROM, NOW);
+    expectInsideAndAscending(a?.datapoints ?? [], FROM, NOW, 20_000);
     const first = a?.datapoints[0] as [number, number];
     expect(first[1]).toBe(FROM);
     expect(first[0]).toBeCloseTo((valueAt(berlin, FROM) + valueAt(berlin, FROM + 10_000)) / 2, 10);
@@ -194,7 +203,7 @@ describe('POST /query, legacy client (grafana-simple-json-datasource 1.4)', () =
       .expect(200);
     const points = res.body[0].datapoints as Array<[number | null, number]>;
     expect(points.length).toBeLessThanOrEqual(3);
-    expectInsideAndAscending(points, FROM, NOW);
+    expectInsideAndAscending(points, FROM, NOW, MINUTE);
     // avg of every non-null value survives the bucketing (weighted by bucket sizes, checked via sum of counts).
     expect(points.map(([v]) => v)).not.toContain(undefined);
   });
@@ -245,7 +254,7 @@ describe('POST /query, successor client (simpod-json-datasource)', () => {
     expect(res.body).toHaveLength(1);
     expect(res.body[0]).toMatchObject({ refId: 'A', target: 'Temperature Berlin' });
     expect(res.body[0].datapoints.length).toBeLessThanOrEqual(100);
-    expectInsideAndAscending(res.body[0].datapoints, FROM, NOW);
+    expectInsideAndAscending(res.body[0].datapoints, FROM, NOW, 20_000);
   });
 
   it('0.1: `type: timeseries`, the old `data` field, and a table metric', async () => {
@@ -262,4 +271,46 @@ describe('POST /query, successor client (simpod-json-datasource)', () => {
       .expect(200);
     expect(res.body).toEqual([{ target: 'stored.small', refId: 'A', datapoints: smallPoints }]);
   });
+});
+
+describe('POST /query without intervalMs (curl, Infinity, test code)', () => {
+  const from = Date.parse('2024-05-14T23:32:58.544Z');
+
+  it('buckets at the nice interval Grafana would pick, so stamps fall on round multiples', async () => {
+    const res = await request(testApp())
+      .post('/query')
+      .send({
+        targets: [{ target: 'temperature.Berlin', refId: 'A' }],
+        range: { from: new Date(from).toISOString(), to: new Date(from + HOUR).toISOString() },
+        maxDataPoints: 2,
+      })
+      .expect(200);
+    const stamps = (res.body[0].datapoints as Array<[number, number]>).map(([, t]) =>
+      new Date(t).toISOString(),
+    );
+    // 1 h / 2 points → 30 min; three aligned 30 min buckets touch the range, so 1 h buckets.
+    expect(stamps).toEqual(['2024-05-14T23:00:00.000Z', '2024-05-15T00:00:00.000Z']);
+  });
+
+  it.each([
+    [6 * HOUR, 100, 5 * MINUTE],
+    [24 * HOUR, 50, 30 * MINUTE],
+    [10 * MINUTE, 40, 15_000],
+  ])(
+    'a %d ms range at maxDataPoints %d: every stamp a multiple of %d ms',
+    async (span, maxDataPoints, step) => {
+      const res = await request(testApp())
+        .post('/query')
+        .send({
+          targets: [{ target: 'temperature.Berlin', refId: 'A' }],
+          range: { from: new Date(from).toISOString(), to: new Date(from + span).toISOString() },
+          maxDataPoints,
+        })
+        .expect(200);
+      const times = (res.body[0].datapoints as Array<[number, number]>).map(([, t]) => t);
+      expect(times.length).toBeGreaterThan(1);
+      expect(times.length).toBeLessThanOrEqual(maxDataPoints);
+      expect(times.filter((t) => t % step !== 0)).toEqual([]);
+    },
+  );
 });
