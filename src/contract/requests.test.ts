@@ -34,6 +34,7 @@ describe('wire types and schemas agree', () => {
         maxDataPoints: true,
         adhocFilters: true,
         filters: true,
+        format: true,
         scopedVars: true,
       }),
     ],

@@ -51,6 +51,11 @@ export interface QueryRequest {
   maxDataPoints?: number;
   adhocFilters?: WireFilter[];
   filters?: WireFilter[];
+  /**
+   * Not sent by Grafana's plugins: `rows` answers one flat object per point or table row (for Infinity);
+   * any other format is the default of targets that name none.
+   */
+  format?: 'rows' | 'timeserie' | 'timeseries' | 'table' | 'frames';
   /** Grafana's variables; an annotation query (simpod, native annotations) carries `__annotation`. */
   scopedVars?: Record<string, unknown>;
 }

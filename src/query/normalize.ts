@@ -28,6 +28,8 @@ export interface QueryPlan {
   readonly intervalMs: number;
   readonly targets: readonly QueryTarget[];
   readonly filters: readonly AdhocFilter[];
+  /** The body's `format: "rows"`: answer flat row objects (query/rows.ts) instead of series and tables. */
+  readonly rows: boolean;
 }
 
 export interface QueryLimits {
@@ -80,9 +82,13 @@ export function normalizeFilters(filters: readonly WireFilter[] | undefined): Ad
   });
 }
 
-/** The target's `format` (`frames` too), else its legacy `type`; a payload `format` overrides both later. */
-function format(target: WireTarget): TargetFormat {
-  const named = target.format ?? target.type;
+/**
+ * The target's `format` (`frames` too), else its legacy `type`, else the body's own `format` (unless
+ * `rows`, which shapes the whole answer); a payload `format` overrides all of them later.
+ */
+function format(target: WireTarget, body: QueryRequest): TargetFormat {
+  const fallback = body.format === 'rows' ? undefined : body.format;
+  const named = target.format ?? target.type ?? fallback;
   return named === undefined ? undefined : parseFormat(named);
 }
 
@@ -96,7 +102,7 @@ export function normalizeQuery(body: QueryRequest, clock: Clock, limits: QueryLi
       index: i,
       refId: t.refId ?? defaultRefId(i),
       target: (t.target as string).trim(),
-      format: format(t),
+      format: format(t, body),
       payload: normalizePayload(t),
     });
   });
@@ -111,9 +117,12 @@ export function normalizeQuery(body: QueryRequest, clock: Clock, limits: QueryLi
     range,
     maxDataPoints,
     intervalMs:
-      intervalMs !== undefined && intervalMs > 0 ? intervalMs : intervalFor(range.to - range.from, maxDataPoints),
+      intervalMs !== undefined && intervalMs > 0
+        ? intervalMs
+        : intervalFor(range.to - range.from, maxDataPoints),
     targets,
     // Legacy sends `adhocFilters`, Grafana >= 10.2 adds the same filters as `filters`: union, deduplicated.
     filters: mergeFilters(normalizeFilters(body.adhocFilters), normalizeFilters(body.filters)),
+    rows: body.format === 'rows',
   };
 }

@@ -2,6 +2,7 @@ import { REQUEST_SCHEMAS, type QueryRequest } from '../../contract/requests';
 import { answerAnnotationQuery, isAnnotationQuery } from '../../query/native-annotations';
 import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';
+import { encodeRows } from '../../query/rows';
 import { runQuery } from '../../query/run';
 import { type EndpointContext, patternOptions, validated } from '../context';
 
@@ -19,7 +20,8 @@ export function query(ctx: EndpointContext) {
     }
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
     // The same bytes as res.json(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
-    const json = encodeResults(runQuery(ctx.registry(), plan, patternOptions(ctx)));
+    const results = runQuery(ctx.registry(), plan, patternOptions(ctx));
+    const json = plan.rows ? encodeRows(results) : encodeResults(results);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(json));
     res.end(json);
