@@ -139,7 +139,8 @@ describe('limit and operations settings', () => {
   it.each([
     [['--max-targets', '0'], /--max-targets must be between 1 and 1000, got 0/],
     [['--max-targets', '1001'], /--max-targets must be between 1 and 1000/],
-    [['--request-timeout', '10'], /--request-timeout: cannot parse "10" as a duration/],
+    [['--request-timeout', '1.5'], /--request-timeout: cannot parse "1.5" as a duration/],
+    [['--request-timeout', '3600001'], /--request-timeout must be at most 3600s, got "3600001"/],
     [['--request-timeout', '2h'], /--request-timeout must be at most 3600s/],
     [['--shutdown-timeout', 'soon'], /--shutdown-timeout: cannot parse "soon"/],
     [['--log-level', 'loud'], /--log-level must be one of trace, debug, info, warn, error, fatal, silent/],

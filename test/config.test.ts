@@ -83,3 +83,78 @@ describe('configuration from flags and env', () => {
     }
   });
 });
+
+describe('true/false flags', () => {
+  const BOOLEANS = {
+    watch: (argv: string[]) => serve(argv).watch,
+    'cors-credentials': (argv: string[]) => serve(argv).cors.credentials,
+    'auth-exempt-health': (argv: string[]) => serve(['--bearer-token', 't', ...argv]).auth.exemptHealth,
+  } as const;
+
+  describe.each(Object.entries(BOOLEANS))('--%s', (flag, read) => {
+    it.each([
+      [[`--${flag}`], true],
+      [[`--${flag}`, '--port', '9000'], true],
+      [['--port', '9000', `--${flag}`], true],
+      [[`--${flag}=false`], false],
+      [[`--${flag}=true`], true],
+      [[`--${flag}`, 'false'], false],
+      [[`--${flag}`, 'no'], false],
+      [[`--${flag}`, 'true', '--port', '9000'], true],
+    ])('%j reads as %j', (argv, expected) => {
+      expect(read(argv)).toBe(expected);
+    });
+
+    it('alone does not swallow the next flag', () => {
+      expect(serve([`--${flag}`, '--port', '9000', '--host', '127.0.0.1'])).toMatchObject({
+        port: 9000,
+        host: '127.0.0.1',
+      });
+    });
+
+    it.each([[[`--${flag}`, 'maybe']], [[`--${flag}=maybe`]]])('refuses %j by name', (argv) => {
+      expect(() => parseConfig(argv, {})).toThrow(
+        new ConfigError(`--${flag} must be true or false, got "maybe"`),
+      );
+    });
+  });
+
+  it('a string flag keeps a value that looks like a true/false flag', () => {
+    expect(serve(['--basic-auth-user', 'u', '--basic-auth-password', 'watch', '--watch']).auth).toEqual({
+      basic: { user: 'u', password: 'watch' },
+    });
+    expect(serve(['--host', 'true', '--watch']).host).toBe('true');
+  });
+
+  it('leaves arguments after -- alone', () => {
+    expect(() => parseConfig(['--', '--watch'], {})).toThrow(/Unexpected argument '--watch'/);
+  });
+
+  it('reads env values as before', () => {
+    expect(serve([], { WATCH: 'on', CORS_CREDENTIALS: 'false' })).toMatchObject({
+      watch: true,
+      cors: { credentials: false },
+    });
+    expect(serve(['--watch=false'], { WATCH: 'true' }).watch).toBe(false);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['5000', 5000],
+    ['0', 0],
+    ['10s', 10_000],
+    ['1500ms', 1500],
+    ['1m30s', 90_000],
+    [' 250 ', 250],
+  ])('--request-timeout %j is %d ms', (text, ms) => {
+    expect(serve(['--request-timeout', text]).requestTimeout).toBe(ms);
+  });
+
+  it('a bare number is milliseconds in env vars too', () => {
+    expect(serve([], { REQUEST_TIMEOUT: '2500', SHUTDOWN_TIMEOUT: '30000' })).toMatchObject({
+      requestTimeout: 2500,
+      shutdownTimeout: 30_000,
+    });
+  });
+});

@@ -81,7 +81,7 @@ const SETTINGS = [
   [
     'request-timeout',
     'REQUEST_TIMEOUT',
-    'answer 408 when a request is not complete by then, e.g. 10s (0: off)',
+    'answer 408 when a request is not complete by then, e.g. 10s or 10000 (ms) (0: off)',
     `${DEFAULTS.requestTimeout / 1000}s`,
   ],
   [
@@ -111,22 +111,88 @@ const SETTINGS = [
   ['workers', 'WORKERS', 'processes sharing the port (1-64), each loading the fixtures', '1'],
 ] as const;
 
+/** The settings that are on or off: given alone they mean true (`--watch`). */
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['cors-credentials', 'auth-exempt-health', 'watch']);
+
+/** The subcommands, each with one example; their own `--help` lists their options. */
+const COMMANDS = [
+  [
+    'grafana provision',
+    'create or update the data source in Grafana through its HTTP API',
+    'simplejson-server grafana provision --grafana-url http://grafana:3000 --url http://simplejson:8080',
+  ],
+  [
+    'grafana yaml',
+    'print a Grafana provisioning file for the data source',
+    'simplejson-server grafana yaml --url http://simplejson:8080 > datasource.yaml',
+  ],
+  [
+    'check [dir]',
+    'check the fixture files in dir without starting the server',
+    'simplejson-server check ./my-fixtures',
+  ],
+] as const;
+
 export function usage(): string {
+  const commands = COMMANDS.map(
+    ([name, help, example]) => `  ${name.padEnd(27)} ${help}\n  ${''.padEnd(27)} e.g. ${example}`,
+  );
   const rows = SETTINGS.map(
     ([flag, env, help, def]) =>
       `  --${flag.padEnd(25)} ${help}\n  ${''.padEnd(27)} env ${env}, default ${def}`,
   );
   return [
     'Usage: simplejson-server [options]',
+    '       simplejson-server <command> [options]',
     '',
     'A backend for the Grafana SimpleJSON and JSON (simpod) data sources.',
-    'Flags win over environment variables.',
     '',
-    'Options:',
+    'Commands:',
+    ...commands,
+    '  Run "simplejson-server <command> --help" for its options.',
+    '',
+    'Options (flags win over environment variables):',
     ...rows,
     '  -h, --help                  show this help',
     '  -v, --version               print the version',
+    '',
+    'A true/false flag given alone means true (--watch); --watch=false and --watch false also work.',
+    'A duration is 500ms, 10s, 5m, 1h30m, or a bare number of milliseconds (--request-timeout 5000).',
   ].join('\n');
+}
+
+/**
+ * Lets a true/false flag stand alone: `--watch` becomes `--watch=true`, and `--watch false` becomes
+ * `--watch=false`. The next argument is the flag's value unless it starts with `-` (so `--watch --port
+ * 9000` keeps its port): the server takes no positional arguments, so a word there can only be the value
+ * (and a word that is not true/false is refused by name). A string flag's value is skipped over, whatever
+ * it looks like; nothing after `--` is touched.
+ */
+export function expandBooleanFlags(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name !== undefined && BOOLEAN_FLAGS.has(name)) {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('-')) {
+        out.push(`${arg}=${next}`);
+        i += 1;
+      } else {
+        out.push(`${arg}=true`);
+      }
+    } else if (name !== undefined && SETTINGS.some(([flag]) => flag === name) && i + 1 < argv.length) {
+      out.push(arg, argv[i + 1] ?? '');
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {
@@ -181,14 +247,16 @@ function bodyLimit(name: string, raw: string): string {
   return raw.trim().toLowerCase();
 }
 
-/** A duration setting (`10s`, `500ms`, or `0` for off) in milliseconds, at most `max`. */
+/**
+ * A duration setting (`10s`, `500ms`, `0` for off) in milliseconds, at most `max`. A bare whole number is
+ * milliseconds, as in fixture files (`--request-timeout 5000`).
+ */
 function millis(raw: Setting | undefined, def: number, max: number): number {
   if (raw === undefined) return def;
   const [name, text] = raw;
-  if (text.trim() === '0') return 0;
   let ms: number;
   try {
-    ms = parseDuration(text, name);
+    ms = parseDuration(/^\s*\d+\s*$/.test(text) ? Number(text) : text, name);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -213,7 +281,7 @@ export function parseConfig(
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: expandBooleanFlags(argv),
       strict: true,
       allowPositionals: false,
       options: {
