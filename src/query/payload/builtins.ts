@@ -29,46 +29,45 @@ export function parseFormat(value: string): ResultFormat | undefined {
 }
 
 /**
- * `payload.format`, or undefined when not set.
+ * `payload[key]` as one of `allowed` (through `parse`, which maps a spelling to its value or gives
+ * undefined), or undefined when not set.
  *
- * @throws PayloadError naming `<field>/format` for a value that is not a format.
+ * @throws PayloadError naming `<field>/<key>` for any other value, listing the allowed ones.
  */
+function payloadEnum<T extends string>(
+  payload: Readonly<Record<string, unknown>>,
+  field: string,
+  key: string,
+  allowed: readonly T[],
+  parse: (value: string) => T | undefined,
+): T | undefined {
+  const at = `${field}/${key}`;
+  const value = payloadString(payload[key], at);
+  if (value === undefined) return undefined;
+  const parsed = parse(value);
+  if (parsed === undefined) {
+    throw new PayloadError(`${at} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`, at);
+  }
+  return parsed;
+}
+
+/** `payload.format`, or undefined when not set; a PayloadError naming `<field>/format` for a non-format. */
 export function payloadFormat(
   payload: Readonly<Record<string, unknown>>,
   field: string,
 ): ResultFormat | undefined {
-  const at = `${field}/format`;
-  const value = payloadString(payload.format, at);
-  if (value === undefined) return undefined;
-  const format = parseFormat(value);
-  if (format === undefined) {
-    throw new PayloadError(
-      `${at} must be one of ${RESULT_FORMATS.join(', ')}; got ${JSON.stringify(value)}`,
-      at,
-    );
-  }
-  return format;
+  return payloadEnum(payload, field, 'format', RESULT_FORMATS, parseFormat);
 }
 
 /**
- * `payload.aggregation`, or undefined when not set (each series then uses its own).
- *
- * @throws PayloadError naming `<field>/aggregation` for a value that is not an aggregation.
+ * `payload.aggregation`, or undefined when not set (each series then uses its own); a PayloadError
+ * naming `<field>/aggregation` for a value that is not an aggregation.
  */
 export function payloadAggregation(
   payload: Readonly<Record<string, unknown>>,
   field: string,
 ): Aggregation | undefined {
-  const at = `${field}/aggregation`;
-  const value = payloadString(payload.aggregation, at);
-  if (value === undefined) return undefined;
-  if (!isAggregation(value)) {
-    throw new PayloadError(
-      `${at} must be one of ${AGGREGATIONS.join(', ')}; got ${JSON.stringify(value)}`,
-      at,
-    );
-  }
-  return value;
+  return payloadEnum(payload, field, 'aggregation', AGGREGATIONS, (v) => (isAggregation(v) ? v : undefined));
 }
 
 export function aggregationOptions(): WireOption[] {
