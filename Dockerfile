@@ -26,4 +26,6 @@ EXPOSE 8080
 # GET / with the server's own credentials (from the same env vars), so it passes with auth on.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "dist/process/healthcheck.js"]
-CMD ["node", "dist/process/server.js"]
+# An ENTRYPOINT, not a CMD, so arguments after the image name reach the server:
+# `docker run IMAGE --log-level debug`, `docker run IMAGE --help`, `docker run IMAGE grafana yaml --url …`.
+ENTRYPOINT ["node", "dist/process/server.js"]

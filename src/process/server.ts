@@ -6,6 +6,7 @@ import { isPrimary, runPrimary } from './cluster';
 import { parseConfig, usage } from './config';
 import { ConfigError, FixtureError } from '../errors';
 import { consoleIo, runGrafanaCommand } from '../grafana/command';
+import { fixtureAccessError } from './fixture-access';
 import { createPino, pinoLogger } from './logging';
 import { handleSignals, holdReloadsDuringStart } from './signals';
 import { BUNDLED_FIXTURES, startServer } from './start';
@@ -35,7 +36,9 @@ async function main(): Promise<number> {
   // --workers N: this process only supervises; the N workers re-run this file and serve (src/cluster.ts).
   if (isPrimary(config.workers)) return runPrimary({ workers: config.workers, log: (m) => logger.info?.(m) });
   const reloadsAsked = holdReloadsDuringStart(process);
-  const running = await startServer({ ...config, fixtures, logger });
+  const running = await startServer({ ...config, fixtures, logger }).catch((err: unknown) => {
+    throw fixtureAccessError(err, fixtures) ?? err;
+  });
   const { registry } = running;
   logger.info?.(`simplejson-server ${version()} listening on ${running.url}`, {
     url: running.url,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,7 +15,10 @@ let registerFile: string | undefined;
  */
 function register(): string {
   if (registerFile !== undefined) return registerFile;
-  registerFile = join(mkdtempSync(join(tmpdir(), 'simplejson-bin-')), 'register.js');
+  const dir = mkdtempSync(join(tmpdir(), 'simplejson-bin-'));
+  // Readable by everyone: a test may run the bin as another user (see spawnBin's `as`).
+  chmodSync(dir, 0o755);
+  registerFile = join(dir, 'register.js');
   writeFileSync(
     registerFile,
     `const ts = require(${JSON.stringify(require.resolve('typescript'))});
@@ -32,11 +35,19 @@ require.extensions['.ts'] = (module, filename) => {
   return registerFile;
 }
 
-/** Starts `simplejson-server …args` (from source) with only PATH and `env` in its environment. */
-export function spawnBin(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+/**
+ * Starts `simplejson-server …args` (from source) with only PATH and `env` in its environment; `as` runs it
+ * as another user (which needs root).
+ */
+export function spawnBin(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  as: { uid: number; gid: number } | Record<string, never> = {},
+): ChildProcess {
   return spawn(process.execPath, ['-r', register(), join(ROOT, 'src', 'process', 'server.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
+    ...as,
   });
 }
 
