@@ -8,6 +8,7 @@
  * name, which a panel override may still replace). A table becomes one typed field per column.
  */
 import type { WireField, WireFrame } from '../contract/responses';
+import { gapToNull } from '../series/columnar';
 import type { SeriesResult, TableResult } from './run';
 
 /** A series as a two-field frame; gaps (NaN) become null. */
@@ -17,8 +18,7 @@ export function seriesFrame(r: SeriesResult): WireFrame {
   const value = new Array<number | null>(values.length);
   for (let i = 0; i < times.length; i++) {
     time[i] = times[i] as number;
-    const v = values[i] as number;
-    value[i] = Number.isNaN(v) ? null : v;
+    value[i] = gapToNull(values[i] as number);
   }
   const config: NonNullable<WireField['config']> = { displayNameFromDS: r.target };
   if (r.unit !== undefined) config.unit = r.unit;

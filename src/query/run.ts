@@ -1,6 +1,7 @@
 import { UnknownMetricError } from '../errors';
 import type { Registry } from '../registry/registry';
 import type { TableMetric, TimeSeriesMetric } from '../registry/types';
+import { gapToNull } from '../series/columnar';
 import { type CompiledFilters, compileFilters } from '../series/filters';
 import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
 import type { QueryPlan, QueryTarget } from './normalize';
@@ -139,12 +140,11 @@ function seriesAsTable(
     const { times, values } = seriesResult(target, metric, plan, choices).points;
     const labelCells = labelKeys.map((k) => metric.labels[k] ?? null);
     for (let i = 0; i < times.length; i++) {
-      const v = values[i] as number;
       rows.push([
         times[i] as number,
         metric.displayName ?? metric.name,
         ...labelCells,
-        Number.isNaN(v) ? null : v,
+        gapToNull(values[i] as number),
       ]);
     }
   }

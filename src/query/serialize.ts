@@ -1,4 +1,5 @@
 import type { WireFrame, WireSeries, WireTable } from '../contract/responses';
+import { gapToNull } from '../series/columnar';
 import { seriesFrame, tableFrame } from './frames';
 import type { QueryResult } from './run';
 
@@ -18,8 +19,7 @@ export function serializeResults(results: readonly QueryResult[]): Array<WireSer
     const { times, values } = r.points;
     const datapoints = new Array<[number | null, number]>(times.length);
     for (let i = 0; i < times.length; i++) {
-      const v = values[i] as number;
-      datapoints[i] = [Number.isNaN(v) ? null : v, times[i] as number];
+      datapoints[i] = [gapToNull(values[i] as number), times[i] as number];
     }
     const out: WireSeries = { target: r.target, refId: r.refId, datapoints };
     if (Object.keys(r.labels).length > 0) out.tags = { ...r.labels };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { columnsFromPoints, lowerBound, type Point, sliceRange, toPoints, upperBound } from './columnar';
+import { columnsFromPoints, gapToNull, lowerBound, type Point, sliceRange, upperBound } from './columnar';
 import type { Columns } from './types';
 
 const cols = (times: number[], values: number[]): Columns => ({
@@ -86,36 +86,24 @@ describe('columnsFromPoints', () => {
   });
 });
 
-describe('toPoints', () => {
-  it.each<[string, Columns, Array<[number | null, number]>]>([
-    ['empty', cols([], []), []],
-    [
-      'values first',
-      cols([10, 20], [1, 2]),
-      [
-        [1, 10],
-        [2, 20],
-      ],
-    ],
-    [
-      'NaN is null',
-      cols([10, 20], [Number.NaN, 0]),
-      [
-        [null, 10],
-        [0, 20],
-      ],
-    ],
-  ])('%s', (_name, input, expected) => {
-    expect(toPoints(input)).toEqual(expected);
+describe('gapToNull', () => {
+  it.each([
+    [Number.NaN, null],
+    [0, 0],
+    [-1.5, -1.5],
+    [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+  ])('%d → %j', (value, expected) => {
+    expect(gapToNull(value)).toBe(expected);
   });
 
-  it('round-trips with columnsFromPoints', () => {
+  it('round-trips the gaps of columnsFromPoints', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.option(fc.integer(), { nil: null }), fc.integer({ min: -1e6, max: 1e6 }))),
         (points) => {
           const sorted = [...points].sort((a, b) => a[1] - b[1]);
-          expect(toPoints(columnsFromPoints(points))).toEqual(sorted);
+          const { times, values } = columnsFromPoints(points);
+          expect(Array.from(times, (t, i) => [gapToNull(values[i] as number), t])).toEqual(sorted);
         },
       ),
     );

@@ -38,15 +38,9 @@ export function columnsFromPoints(points: ReadonlyArray<Point>): Columns {
   return { times, values };
 }
 
-/** Back to Grafana's `[value, epochMs]` pairs; a `NaN` value becomes `null` (JSON has no NaN). */
-export function toPoints(cols: Columns): Array<[number | null, number]> {
-  const { times, values } = cols;
-  const out = new Array<[number | null, number]>(times.length);
-  for (let i = 0; i < times.length; i++) {
-    const v = values[i] as number;
-    out[i] = [Number.isNaN(v) ? null : v, times[i] as number];
-  }
-  return out;
+/** A value as it goes on the wire: a gap (`NaN`) becomes `null`, since JSON has no NaN. */
+export function gapToNull(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
 }
 
 /** First index `i` with `times[i] >= t` (`times.length` when there is none). `times` must be ascending. */
