@@ -3,6 +3,7 @@ import type { Registry } from '../registry/registry';
 import type { TableMetric, TimeSeriesMetric } from '../registry/types';
 import { gapToNull } from '../series/columnar';
 import { type CompiledFilters, compileFilters } from '../series/filters';
+import { rowsInRange } from '../series/rows';
 import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
 import type { QueryPlan, QueryTarget } from './normalize';
 import { payloadFormat, type ResultFormat } from './payload/builtins';
@@ -162,15 +163,7 @@ function tableResult(
   filters: CompiledFilters,
   selectors: Selectors,
 ): TableResult | undefined {
-  const tc = table.timeColumn;
-  const inRange =
-    tc === undefined
-      ? table.rows
-      : table.rows.filter((row) => {
-          const t = row[tc];
-          return typeof t === 'number' && t >= range.from && t <= range.to;
-        });
-  const selected = selectors.tableRows(table, inRange);
+  const selected = selectors.tableRows(table, rowsInRange(table.rows, table.timeColumn, range));
   if (selected === undefined) return undefined;
   return {
     kind: 'table',
