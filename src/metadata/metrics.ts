@@ -3,7 +3,7 @@
  * entry with the payload fields the builder renders for it (query/payload/fields.ts).
  *
  * The list holds every metric in registry order, with each metric family (`temperature.*`, see
- * query/selection.ts) just before its first member. The client looks the query's target up in this list
+ * series/family.ts) just before its first member. The client looks the query's target up in this list
  * by value to find its fields, so when `metric` is a target the list does not hold (a regex such as
  * `/^cpu/`, typed in code mode), an entry for it comes first. The payload does not change the fields:
  * none of the built-in ones depends on another, and a field that vanished while set would be shown as
@@ -15,14 +15,8 @@ import type { Metric } from '../registry/types';
 import type { MatchOptions } from '../series/match';
 import { payloadFields } from '../query/payload/fields';
 import type { WireMetric } from '../contract/responses';
-import {
-  isEmpty,
-  type MetricFamily,
-  metricFamilies,
-  type Selection,
-  selectionOf,
-  selectMetrics,
-} from '../query/selection';
+import { type MetricFamily, metricFamilies } from '../series/family';
+import { isEmpty, type Selection, selectionOf, selectMetrics } from '../query/selection';
 
 function entry(value: string, label: string, selection: Selection): WireMetric {
   return { value, label, payloads: payloadFields(selection) };

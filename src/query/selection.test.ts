@@ -1,40 +1,5 @@
 import { Registry } from '../registry/registry';
-import { familyPrefix, metricFamilies, resolveNames, selectMetrics } from './selection';
-
-describe('familyPrefix', () => {
-  it.each<[string, string | undefined]>([
-    ['temperature.*', 'temperature.'],
-    ['a.b.*', 'a.b.'],
-    ['.*', '.'],
-    // Grafana's regex formatter applied to a variable holding a family id.
-    ['temperature\\.\\*', 'temperature.'],
-    ['a\\.b\\.\\*', 'a.b.'],
-    // Not families: regexes, partly escaped forms, no dot before the star.
-    ['temperature*', undefined],
-    ['temp.+', undefined],
-    ['(a|b).*', undefined],
-    ['a\\.b.*', undefined],
-    ['temperature\\.*', undefined],
-    ['temperature.Berlin', undefined],
-    ['/^temp/', undefined],
-  ])('%j → %j', (target, expected) => {
-    expect(familyPrefix(target)).toBe(expected);
-  });
-});
-
-describe('metricFamilies', () => {
-  it('lists each dotted prefix shared by two or more names, by first member, outer first', () => {
-    expect(metricFamilies(['x', 'a.b.c', 'q.1', 'a.b.d', 'a.e', 'q.2', 'lone.one', 'trailing.'])).toEqual([
-      { id: 'a.*', prefix: 'a.', members: ['a.b.c', 'a.b.d', 'a.e'] },
-      { id: 'a.b.*', prefix: 'a.b.', members: ['a.b.c', 'a.b.d'] },
-      { id: 'q.*', prefix: 'q.', members: ['q.1', 'q.2'] },
-    ]);
-  });
-
-  it('has none for names without shared prefixes', () => {
-    expect(metricFamilies(['upper_25', 'upper_50', 'a.x'])).toEqual([]);
-  });
-});
+import { resolveNames, selectMetrics } from './selection';
 
 describe('resolveNames', () => {
   const names = ['temperature.Berlin', 'temperatures', 'temperature.Paris', 'cpu'];
@@ -47,6 +12,15 @@ describe('resolveNames', () => {
     ['cpu', ['cpu']],
     // A family id whose prefix nothing has falls through to the regex reading.
     ['cp.*', ['cpu']],
+    // Multi-value variables: each value resolves as it would alone, the union in name order, each once.
+    ['(temperature\\.\\*|temperature\\.Berlin)', ['temperature.Berlin', 'temperature.Paris']],
+    ['(cpu|temperature\\.\\*)', ['temperature.Berlin', 'temperature.Paris', 'cpu']],
+    ['(temperature\\.Paris|temperature\\.\\*)', ['temperature.Berlin', 'temperature.Paris']],
+    // A family value among unknown ones still answers its members.
+    ['(temperature\\.\\*|nosuch)', ['temperature.Berlin', 'temperature.Paris']],
+    // A plain regex alternative keeps its regex reading (not a family: no dot before the star).
+    ['(temperature.+|cpu)', ['temperature.Berlin', 'temperatures', 'temperature.Paris', 'cpu']],
+    ['(cp.*|nosuch\\.\\*)', ['cpu']],
   ])('%j → %j', (target, expected) => {
     expect(resolveNames(names, target)).toEqual(expected);
   });

@@ -1,16 +1,13 @@
 /**
  * What a target (or a `/metrics` metric) designates: the metrics it names, split by kind.
  *
- * Besides the forms series/match.ts resolves (a name, a regex, `/regex/`), a target may name a metric
- * **family**: `temperature.*` is every metric whose name starts with `temperature.`. `/metrics` offers a
- * family for each dotted name prefix that two or more metrics share, so a builder-mode user picks
- * "temperature.*" and then narrows it by label. Read as a regex, `temperature.*` would match nearly the
- * same names (any name starting with `temperature`); the family reading is exact, and it also accepts the
- * form Grafana's regex formatter turns a variable value `temperature.*` into (`temperature\.\*`).
+ * Besides the forms series/match.ts resolves (a name, a regex, `/regex/`, Grafana's multi-value `(a|b)`),
+ * a metric target may name a **family** (`temperature.*`, series/family.ts), on its own or as one value
+ * of a multi-value variable (`(temperature\.\*|cpu\.web-01)`).
  */
 import type { Registry } from '../registry/registry';
-import type { Metric, TableMetric, TimeSeriesMetric } from '../registry/types';
-import { type MatchOptions, matchTarget } from '../series/match';
+import type { AnnotationSet, Metric, TableMetric, TimeSeriesMetric } from '../registry/types';
+import { alternativesOf, type MatchOptions, matchTarget, unescapeRegex } from '../series/match';
 
 /** The metrics a target designates, in registry order. */
 export interface Selection {
@@ -18,55 +15,31 @@ export interface Selection {
   readonly tables: readonly TableMetric[];
 }
 
-/** Every metric whose name starts with `prefix` (which ends with `.`); its id, the target, is `prefix*`. */
-export interface MetricFamily {
-  readonly id: string;
-  readonly prefix: string;
-  readonly members: readonly string[];
-}
-
-/** A family id: a name prefix ending in `.` (no regex syntax besides the dots), then `*`. */
-const FAMILY = /^([^\\^$*+?()[\]{}|/]*\.)\*$/;
-/** The characters Grafana's regex formatter escapes (contract §1.3). */
-const GRAFANA_ESCAPED = /[\\^$*+?.()|[\]{}/]/g;
-
-/** The prefix of a family id as typed (`a.b.*`) or as Grafana escapes a variable holding it (`a\.b\.\*`). */
-export function familyPrefix(target: string): string | undefined {
-  const typed = FAMILY.exec(target);
-  if (typed !== null) return typed[1];
-  const unescaped = target.replace(/\\(.)/g, '$1');
-  const escaped = FAMILY.exec(unescaped);
-  if (escaped === null || unescaped.replace(GRAFANA_ESCAPED, '\\$&') !== target) return undefined;
-  return escaped[1];
+/**
+ * The metric names a target designates, in `names` order, each once: matchTarget with family reading,
+ * so a family id, alone or as an alternative of `(a|b)`, stands for its members.
+ */
+export function resolveNames(names: readonly string[], target: string, opts: MatchOptions = {}): string[] {
+  return matchTarget(target, names, { ...opts, families: true });
 }
 
 /**
- * The families of `names`: one per dotted prefix shared by at least two names (`a.b.c` has the prefixes
- * `a.` and `a.b.`), ordered by their first member, the shorter prefix first.
+ * The annotation sets a target names, in registry order: the target, or an alternative of its `(a|b)`
+ * form, equal to a set's name or to Grafana's escaped form of it. Names only: a regex or a family never
+ * picks a set, so a panel's `.*` keeps answering metrics alone. A name that is both a metric and an
+ * annotation set is the metric's, unless `withMetricNames` (an annotation query asks for events).
  */
-export function metricFamilies(names: readonly string[]): MetricFamily[] {
-  const members = new Map<string, string[]>();
-  for (const name of names) {
-    for (let dot = name.indexOf('.'); dot !== -1 && dot < name.length - 1; dot = name.indexOf('.', dot + 1)) {
-      const prefix = name.slice(0, dot + 1);
-      const list = members.get(prefix);
-      if (list === undefined) members.set(prefix, [name]);
-      else list.push(name);
-    }
-  }
-  return [...members]
-    .filter(([, list]) => list.length >= 2)
-    .map(([prefix, list]) => ({ id: `${prefix}*`, prefix, members: list }));
-}
-
-/** The names a target designates: a family's members, else what series/match.ts resolves. */
-export function resolveNames(names: readonly string[], target: string, opts: MatchOptions = {}): string[] {
-  const prefix = familyPrefix(target);
-  if (prefix !== undefined) {
-    const members = names.filter((name) => name.startsWith(prefix));
-    if (members.length > 0) return members;
-  }
-  return matchTarget(target, names, opts);
+export function namedAnnotationSets(
+  registry: Registry,
+  target: string,
+  withMetricNames = false,
+): AnnotationSet[] {
+  const sets = registry.annotationSets();
+  if (sets.length === 0) return [];
+  const named = new Set([target, ...alternativesOf(target)].flatMap((t) => [t, unescapeRegex(t)]));
+  return sets.filter(
+    (set) => named.has(set.name) && (withMetricNames || registry.get(set.name) === undefined),
+  );
 }
 
 /** Splits metrics by kind, keeping their order. */

@@ -111,7 +111,8 @@ export function evaluateVariableQuery(
     case 'search':
     case 'metrics': {
       const pattern = query.kind === 'search' ? query.text : (query.pattern ?? '');
-      return metricValues(registry, searchNames(pattern, registry.names(), matchOptions(opts)));
+      const names = searchNames(pattern, registry.names(), { ...matchOptions(opts), families: true });
+      return metricValues(registry, names);
     }
     case 'label_values':
       return labelValues(registry, query.metric, query.key, opts);
