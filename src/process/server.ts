@@ -2,6 +2,7 @@
 /** The command line: the only file that reads argv/env and listens. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { runCheck } from './check';
 import { isPrimary, runPrimary } from './cluster';
 import { parseConfig, usage } from './config';
 import { ConfigError, FixtureError } from '../errors';
@@ -21,6 +22,8 @@ function version(): string {
 async function main(): Promise<number> {
   // `simplejson-server grafana …` (src/grafana, docs/grafana.md): handled before the server's own flags.
   if (process.argv[2] === 'grafana') return runGrafanaCommand(process.argv.slice(3), process.env, consoleIo);
+  // `simplejson-server check [dir]` (src/process/check.ts): loads the fixtures, prints them, never listens.
+  if (process.argv[2] === 'check') return runCheck(process.argv.slice(3), process.env, consoleIo);
   const command = parseConfig(process.argv.slice(2), process.env);
   if (command.kind === 'help') {
     console.log(usage());
