@@ -83,6 +83,11 @@ function eventsInRange(set: AnnotationSet, range: TimeRange, budget: number): An
   return out;
 }
 
+/** Every event of one set inside the range, by time (a panel query naming the set, query/run.ts). */
+export function eventsOfSet(set: AnnotationSet, range: TimeRange): AnnotationEvent[] {
+  return eventsInRange(set, range, MAX_ANNOTATION_EVENTS).sort((a, b) => a.time - b.time);
+}
+
 export interface AnnotationQueryOptions {
   readonly maxPatternLength?: number;
   /**

@@ -8,6 +8,11 @@
  * `/^cpu/`, typed in code mode), an entry for it comes first. The payload does not change the fields:
  * none of the built-in ones depends on another, and a field that vanished while set would be shown as
  * "Unknown payload".
+ *
+ * Annotation sets follow the metrics, labelled `<name> (annotations)` and with no fields: Grafana renders
+ * this same editor for annotation queries, and the set's name as target answers its events there (and an
+ * events table in a panel). A set whose name is also a metric is not listed again: the client finds
+ * entries by value, and that name answers the metric in panels and the set's events in annotations.
  */
 import { PatternError } from '../errors';
 import type { Registry } from '../registry/registry';
@@ -20,6 +25,11 @@ import { isEmpty, type Selection, selectionOf, selectMetrics } from '../query/se
 
 function entry(value: string, label: string, selection: Selection): WireMetric {
   return { value, label, payloads: payloadFields(selection) };
+}
+
+/** The label an annotation set is listed with, in `/metrics` and `/search`. */
+export function annotationSetLabel(name: string): string {
+  return `${name} (annotations)`;
 }
 
 /** The entry for a target that is not in the list, or undefined when it designates nothing (or is no regex). */
@@ -58,6 +68,10 @@ export function listMetrics(
       out.push(entry(family.id, `${family.id} (${members.length} metrics)`, selectionOf(members)));
     }
     out.push(entry(m.name, m.displayName ?? m.name, selectionOf([m])));
+  }
+  for (const set of registry.annotationSets()) {
+    if (!byName.has(set.name))
+      out.push({ value: set.name, label: annotationSetLabel(set.name), payloads: [] });
   }
   const target = metric?.trim() ?? '';
   if (target !== '' && !out.some((e) => e.value === target)) {

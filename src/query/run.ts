@@ -1,16 +1,18 @@
 import { UnknownMetricError } from '../errors';
+import { eventsOfSet } from '../metadata/annotations';
 import type { Registry } from '../registry/registry';
-import type { TableMetric, TimeSeriesMetric } from '../registry/types';
+import type { AnnotationSet, TableMetric, TimeSeriesMetric } from '../registry/types';
 import { gapToNull } from '../series/columnar';
 import { type CompiledFilters, compileFilters } from '../series/filters';
 import { rowsInRange } from '../series/rows';
 import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
+import { EVENT_COLUMNS, eventRow } from './native-annotations';
 import type { QueryPlan, QueryTarget } from './normalize';
 import { payloadFormat, type ResultFormat } from './payload/builtins';
 import { readChoices, type TargetChoices, transformColumns } from './payload/choices';
 import type { Selectors } from './payload/selectors';
 import { readSeries } from './read';
-import { resolveNames, selectionOf } from './selection';
+import { namedAnnotationSets, resolveNames, selectionOf } from './selection';
 
 export interface SeriesResult {
   readonly kind: 'timeserie';
@@ -52,6 +54,8 @@ const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0)
  * matched; otherwise it yields an empty series with a warning notice, so the other panels still draw.
  * A target's payload (query/payload/choices.ts) narrows its metrics by label, overrides the aggregation,
  * applies declared value transforms and picks the format; `frames` wraps each result as a FrameResult.
+ * A target naming an annotation set (alone or as one value of `(a|b)`) gets the set's events in the range
+ * as a table with the columns of an annotation query (time, timeEnd, title, text, tags).
  */
 export function runQuery(registry: Registry, plan: QueryPlan, options: RunOptions = {}): QueryResult[] {
   const patternOpts =
@@ -60,20 +64,23 @@ export function runQuery(registry: Registry, plan: QueryPlan, options: RunOption
   const names = registry.names();
   const perTarget = plan.targets.map((t) => ({
     target: t,
-    names: resolveNames(names, t.target, patternOpts),
+    names: resolveNames(names, t.target, { ...patternOpts, field: `body/targets/${t.index}/target` }),
+    sets: namedAnnotationSets(registry, t.target),
   }));
-  const unmatched = perTarget.filter((m) => m.names.length === 0).map((m) => m.target.target);
+  const unmatched = perTarget
+    .filter((m) => m.names.length === 0 && m.sets.length === 0)
+    .map((m) => m.target.target);
   if (unmatched.length > 0 && unmatched.length === perTarget.length) {
     const list = unmatched.map((t) => JSON.stringify(t)).join(', ');
     throw new UnknownMetricError(unmatched[0] as string, `unknown metric ${list}`);
   }
   const results: QueryResult[] = [];
-  for (const { target, names: matched } of perTarget) {
+  for (const { target, names: matched, sets } of perTarget) {
     const field = `body/targets/${target.index}/payload`;
     if (matched.length === 0) {
-      results.push(
-        inFormat(payloadFormat(target.payload, field) ?? target.format, unknownTargetNotice(target)),
-      );
+      const format = payloadFormat(target.payload, field) ?? target.format;
+      if (sets.length === 0) results.push(inFormat(format, unknownTargetNotice(target)));
+      for (const set of sets) results.push(inFormat(format, eventsTable(target, set, plan.range, filters)));
       continue;
     }
     const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
@@ -92,8 +99,26 @@ export function runQuery(registry: Registry, plan: QueryPlan, options: RunOption
       const result = tableResult(target, table, plan.range, filters, choices.selectors);
       if (result !== undefined) results.push(inFormat(format, result));
     }
+    for (const set of sets) results.push(inFormat(format, eventsTable(target, set, plan.range, filters)));
   }
   return results;
+}
+
+/** An annotation set's events in the range, as the table an annotation query answers; ad hoc filters apply. */
+function eventsTable(
+  target: QueryTarget,
+  set: AnnotationSet,
+  range: TimeRange,
+  filters: CompiledFilters,
+): TableResult {
+  const rows = eventsOfSet(set, range).map(eventRow);
+  return {
+    kind: 'table',
+    refId: target.refId,
+    name: set.name,
+    columns: EVENT_COLUMNS,
+    rows: filters.filterRows(EVENT_COLUMNS, rows),
+  };
 }
 
 function inFormat(format: ResultFormat | undefined, result: SeriesResult | TableResult): QueryResult {

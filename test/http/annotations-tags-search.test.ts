@@ -106,7 +106,7 @@ describe('POST /tag-keys and /tag-values', () => {
 });
 
 describe('POST /search', () => {
-  it('the editor sends "": every metric, display names as {text, value}', async () => {
+  it('the editor sends "": every metric, display names as {text, value}, then the annotation sets', async () => {
     const res = await request(testApp()).post('/search').send(body('legacy/search-editor.json')).expect(200);
     expect(res.body).toEqual([
       { text: 'Temperature Berlin', value: 'temperature.Berlin' },
@@ -115,6 +115,8 @@ describe('POST /search', () => {
       'stored.small',
       'orders',
       'servers',
+      { text: 'deploys (annotations)', value: 'deploys' },
+      { text: 'maintenance (annotations)', value: 'maintenance' },
     ]);
   });
 

@@ -102,6 +102,9 @@ const LIST = [
     payloads: [...declared, aggregation('avg (default)'), seriesFormat],
   },
   { value: 'room.attic', label: 'room.attic', payloads: [aggregation('last (default)'), seriesFormat] },
+  // Annotation sets after the metrics, marked so the builder (also the annotation editor) tells them apart.
+  { value: 'deploys', label: 'deploys (annotations)', payloads: [] },
+  { value: 'maintenance', label: 'maintenance (annotations)', payloads: [] },
 ];
 
 describe('POST /metrics (JSON data source >= 0.6.0)', () => {

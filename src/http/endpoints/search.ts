@@ -7,8 +7,10 @@ import { type EndpointContext, validated } from '../context';
  * `POST /search {target}` (legacy; simpod ≤ 0.5): metric names for the dropdown, and template variable
  * values through the variable query syntax (`label_values(City)`, query/variable/parse.ts). A value with a
  * different display text is answered as `{text, value}` (both non-empty, so the legacy client's
- * `mapToTextValue` keeps them), the others as plain strings. simpod 0.2.6-0.3 Raw JSON variable queries
- * post the user's object, read through its `query` when it has no `target`.
+ * `mapToTextValue` keeps them), the others as plain strings. A plain search also lists the annotation
+ * sets it finds, after the metrics, as `{text: "deploys (annotations)", value: "deploys"}`; the variable
+ * functions do not. simpod 0.2.6-0.3 Raw JSON variable queries post the user's object, read through its
+ * `query` when it has no `target`.
  */
 export function search(ctx: EndpointContext) {
   return validated<SearchRequest>(REQUEST_SCHEMAS.search, (body, res) => {
@@ -17,6 +19,7 @@ export function search(ctx: EndpointContext) {
     const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(text, field), {
       field,
       maxPatternLength: ctx.options.maxPatternLength,
+      annotationSets: true,
     });
     res.json(
       values.map((v) => (v.text === v.value || v.text === '' ? v.value : { text: v.text, value: v.value })),

@@ -9,6 +9,7 @@ import { type MatchOptions, searchNames, unescapeRegex } from '../../series/matc
 import type { TimeRange } from '../../series/types';
 import { distinctValues } from '../../query/payload/selectors';
 import { isEmpty, selectionOf, selectMetrics } from '../../query/selection';
+import { annotationSetLabel } from '../metrics';
 import { sortValues } from '../sort';
 import { tagKeys } from '../tags';
 import type { VariableQuery } from './parse';
@@ -24,6 +25,12 @@ export interface EvaluateOptions {
   /** The dashboard range (`/variable` sends it): rows of a table with a time column must lie inside it. */
   readonly range?: TimeRange;
   readonly maxPatternLength?: number;
+  /**
+   * A plain search (not a function call) also finds annotation sets, after the metrics, as
+   * `{text: "<name> (annotations)", value: name}`: the metric dropdown of `/search`, which the JSON data
+   * source ≤ 0.5 also shows in its annotation editor. Variable functions (`metrics()` …) never list them.
+   */
+  readonly annotationSets?: boolean;
 }
 
 function plain(values: Iterable<string>): VariableValue[] {
@@ -33,6 +40,15 @@ function plain(values: Iterable<string>): VariableValue[] {
 /** Metric names with their display names as text, in registry order. */
 function metricValues(registry: Registry, names: readonly string[]): VariableValue[] {
   return names.map((name) => ({ text: registry.get(name)?.displayName ?? name, value: name }));
+}
+
+/** The annotation sets a search finds (their names as searchNames reads them), leaving out metric names. */
+function annotationSetValues(registry: Registry, pattern: string, opts: EvaluateOptions): VariableValue[] {
+  const sets = registry.annotationSets().map((set) => set.name);
+  const found = sets.length === 0 ? [] : searchNames(pattern, sets, matchOptions(opts));
+  return found
+    .filter((name) => registry.get(name) === undefined)
+    .map((name) => ({ text: annotationSetLabel(name), value: name }));
 }
 
 function matchOptions(opts: EvaluateOptions): MatchOptions {
@@ -112,7 +128,10 @@ export function evaluateVariableQuery(
     case 'metrics': {
       const pattern = query.kind === 'search' ? query.text : (query.pattern ?? '');
       const names = searchNames(pattern, registry.names(), { ...matchOptions(opts), families: true });
-      return metricValues(registry, names);
+      const values = metricValues(registry, names);
+      return query.kind === 'search' && opts.annotationSets === true
+        ? [...values, ...annotationSetValues(registry, pattern, opts)]
+        : values;
     }
     case 'label_values':
       return labelValues(registry, query.metric, query.key, opts);
