@@ -45,10 +45,12 @@ export async function runCheck(
     io.out(CHECK_USAGE);
     return 0;
   }
-  const dir = parsed.dir ?? lookup(parsed.values, 'fixtures', env, 'FIXTURES_DIR')?.[1] ?? BUNDLED_FIXTURES;
+  const given = parsed.dir ?? lookup(parsed.values, 'fixtures', env, 'FIXTURES_DIR')?.[1];
+  const dir = given ?? BUNDLED_FIXTURES;
+  const name = given ?? 'the bundled demo';
   try {
     const { registry, files, warnings } = await inspectFixtures(dir, { clock });
-    io.out(`Fixtures: ${dir} (${files.length} JSON file${files.length === 1 ? '' : 's'})`);
+    io.out(`Fixtures: ${name} (${files.length} JSON file${files.length === 1 ? '' : 's'})`);
     for (const line of describeRegistry(registry)) io.out(line);
     io.out(`Warnings (${warnings.length}):`);
     for (const warning of warnings) io.out(`  ${warning}`);
@@ -58,7 +60,7 @@ export async function runCheck(
     if (!(err instanceof FixtureError)) throw err;
     const errors = err instanceof FixtureErrors ? err.errors : [err];
     const total = err instanceof FixtureErrors ? err.total : 1;
-    io.err(`Fixtures: ${dir}`);
+    io.err(`Fixtures: ${name}`);
     io.err(`${total} error${total === 1 ? '' : 's'}:`);
     for (const e of errors) io.err(`  ${e.message}`);
     if (total > errors.length) io.err(`  … and ${total - errors.length} more`);
