@@ -25,10 +25,10 @@ async function inProcess(args: string[]): Promise<{ code: number; out: string }>
 
 describe('README: simplejson-server check', () => {
   it('shows the commands and the exact output of both examples', async () => {
-    const commands = blocks('sh').map((b) => b.trim());
+    const commands = blocks('sh').map((b) => b.trim().replace(/\s+#.*$/, ''));
     expect(commands.slice(0, 2)).toEqual([
-      'npx simplejson-server check',
-      'npx simplejson-server check test/fixtures/bad/first-steps',
+      'npm run build && node dist/process/server.js check',
+      'node dist/process/server.js check test/fixtures/bad/first-steps',
     ]);
     const [demo, broken] = blocks('text');
     expect(await inProcess([])).toEqual({ code: 0, out: demo });
