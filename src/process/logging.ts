@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
+import { stdoutDestination } from './log-destination';
 import type { Logger } from './options';
 
 /** pino's levels, most to least verbose last; `silent` logs nothing (tests). */
@@ -7,7 +8,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * The server's structured log: one JSON object per line on stdout (or `destination`), with pino's `time`
- * (epoch ms) and `level`. Nothing is logged that the caller did not put in the fields: the request line
+ * (epoch ms) and `level`. Stdout is written in 4 KiB chunks that never block and are flushed on exit
+ * (src/process/log-destination.ts). Nothing is logged that the caller did not put in the fields: the request line
  * (src/http/request-log.ts) carries no headers or bodies, so no `Authorization`. As a second guard, any
  * field named like a credential is replaced with `[redacted]`.
  */
@@ -21,17 +23,21 @@ export function createPino(level: LogLevel, destination?: DestinationStream): Pi
       censor: '[redacted]',
     },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  return pino(options, destination ?? stdoutDestination());
 }
 
-/** Adapts a pino logger to the server's Logger interface (errors go under `err`, so pino serialises them). */
+/**
+ * Adapts a pino logger to the server's Logger interface (errors go under `err`, so pino serialises them).
+ * `info` and `warn` are left out when the level is above them, so callers skip building their fields
+ * and, without `info`, no request log is installed at all.
+ */
 export function pinoLogger(log: Pino): Logger {
   return {
     error: (message, error) => {
       if (error === undefined) log.error(message);
       else log.error({ err: error }, message);
     },
-    warn: (message, fields) => log.warn(fields ?? {}, message),
-    info: (message, fields) => log.info(fields ?? {}, message),
+    ...(log.isLevelEnabled('warn') ? { warn: (message, fields) => log.warn(fields ?? {}, message) } : {}),
+    ...(log.isLevelEnabled('info') ? { info: (message, fields) => log.info(fields ?? {}, message) } : {}),
   };
 }
