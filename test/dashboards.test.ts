@@ -43,7 +43,7 @@ const VALUES: Record<string, string[]> = {
 };
 
 const escape = (s: string) => s.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
-/** Grafana's `regex` format (contract §1.3). */
+/** Grafana's `regex` format (docs/client-contract.md §1.3). */
 const regex = (text: string) =>
   text.replace(/\$(\w+)/g, (_m, name: string) => {
     const values = (VALUES[name] ?? []).map(escape);
@@ -178,6 +178,79 @@ describe('docs/dashboards/grafana-simple-json-datasource.json against the demo d
         .send({ range, annotation: { query: glob(query as string) } })
         .expect(200);
       expect(res.body.length).toBeGreaterThan(0);
+    },
+  );
+});
+
+interface InfinityTarget {
+  refId: string;
+  type: string;
+  source: string;
+  parser: string;
+  format: string;
+  url: string;
+  url_options: { method: string; body_type: string; body_content_type: string; data: string };
+  root_selector: string;
+  columns: Array<{ selector: string; type: string }>;
+}
+
+describe('docs/dashboards/infinity.json against the demo data', () => {
+  const d = JSON.parse(
+    readFileSync(join(__dirname, '..', 'docs', 'dashboards', 'infinity.json'), 'utf8'),
+  ) as {
+    panels: Array<{ title: string; targets: InfinityTarget[] }>;
+  };
+  const provisioning = readFileSync(
+    join(__dirname, '..', 'docs', 'provisioning', 'infinity', 'datasource.yaml'),
+    'utf8',
+  );
+
+  it('names the provisioned data source by its uid', () => {
+    const uid = /^\s+uid: (\S+)$/m.exec(provisioning)?.[1];
+    expect(uid).toBe('simplejson-infinity');
+    expect(provisioning).toMatch(/^\s+type: yesoreyeram-infinity-datasource$/m);
+    expect(JSON.stringify(d)).not.toContain('${DS_');
+    for (const p of d.panels)
+      for (const t of p.targets) expect(JSON.stringify(t)).toContain(`"uid":"${uid}"`);
+  });
+
+  it.each(d.panels.map((p) => [p.title, p.targets]))(
+    'panel %j: the body Grafana interpolates is answered with flat rows holding every column',
+    async (_t, targets) => {
+      for (const t of targets as InfinityTarget[]) {
+        expect(t).toMatchObject({
+          type: 'json',
+          source: 'url',
+          parser: 'backend',
+          url: '/query',
+          root_selector: '',
+        });
+        expect(t.url_options).toMatchObject({
+          method: 'POST',
+          body_type: 'raw',
+          body_content_type: 'application/json',
+        });
+        // Grafana's global variables, as Grafana replaces them before Infinity sends the body.
+        const sent = t.url_options.data
+          .replaceAll('${__from}', String(Date.parse(range.from)))
+          .replaceAll('${__to}', String(Date.parse(range.to)))
+          .replaceAll('${__interval_ms}', '60000');
+        const res = await request(await demoApp())
+          .post(t.url)
+          .set('User-Agent', 'Go-http-client/1.1')
+          .set('Content-Type', 'application/json')
+          .send(sent)
+          .expect(200);
+        const rows = res.body as Array<Record<string, unknown>>;
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          for (const v of Object.values(row)) expect(v === null || typeof v !== 'object').toBe(true);
+          for (const c of t.columns) expect(row).toHaveProperty([c.selector]);
+          for (const c of t.columns.filter((col) => col.type === 'timestamp_epoch')) {
+            expect(Number.isInteger(row[c.selector])).toBe(true);
+          }
+        }
+      }
     },
   );
 });
