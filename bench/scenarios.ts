@@ -1,4 +1,4 @@
-/** What the benchmark asks: the requests of issue 4 §4, with Grafana-shaped /query bodies over fixed ranges. */
+/** What the benchmark asks (each scenario is in docs/benchmarks.md): Grafana-shaped /query bodies, fixed ranges. */
 
 /** End of every /query range and of the stored series, fixed so that recorded answers stay valid. */
 export const END = Date.UTC(2024, 4, 14, 15, 0, 0);

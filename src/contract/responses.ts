@@ -1,6 +1,6 @@
 /**
  * The response bodies on the wire, beside the request types of requests.ts. What `/metrics` and `/metric-payload-options` answer, as simpod's openapi.yaml describes it and its
- * DataSource.ts parses it (contract §3.2, §3.4). Every optional property is left out rather than sent as
+ * DataSource.ts parses it (docs/client-contract.md §3.2, §3.4). Every optional property is left out rather than sent as
  * null: the client applies its defaults (`label = label ?? value`) only to missing properties.
  */
 import type { PayloadFieldType } from '../registry/payloads';

@@ -1,7 +1,7 @@
 /**
  * `/metric-payload-options {metric, payload, name}`: the choices of one builder field, computed from the
- * registry. The client sends `metric` as the query's target *before* variable interpolation (contract
- * §3.4), so a target that is empty or refers to a dashboard variable stands for every metric.
+ * registry. The client sends `metric` as the query's target *before* variable interpolation
+ * (docs/client-contract.md §3.4), so a target that is empty or refers to a dashboard variable stands for every metric.
  */
 import { PayloadError, UnknownMetricError } from '../errors';
 import type { Registry } from '../registry/registry';

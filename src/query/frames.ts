@@ -1,6 +1,6 @@
 /**
  * Query results as Grafana data frames (`{refId, name, fields: [{name, type, values, labels?, config?}]}`),
- * the shape `toDataFrame` takes as is (contract §4) and the one Infinity and transformations handle best.
+ * the shape `toDataFrame` takes as is (docs/client-contract.md §4) and the one Infinity and transformations handle best.
  *
  * A series becomes the frame Grafana itself builds from a timeserie: a `Time` field and a `Value` field
  * carrying the labels and the unit, so both formats render alike; the frame adds explicit field types and

@@ -1,5 +1,5 @@
 /**
- * Native annotations (JSON data source ≥ 0.3, contract §3.6): Grafana runs the annotation's saved query
+ * Native annotations (JSON data source ≥ 0.3, docs/client-contract.md §3.6): Grafana runs the annotation's saved query
  * through `/query` with refId `Anno`, `scopedVars.__annotation` and no `rangeRaw`, merges the frames it
  * gets into one and maps its fields by name: `time`, `timeEnd`, `title`, `text`, `tags` (a string is split
  * on commas). The answer is one table per annotation target, from the same events `/annotations` serves
@@ -36,7 +36,7 @@ export interface AnnotationTable {
   meta?: WireNotices;
 }
 
-/** The columns Grafana maps an annotation frame by (contract §3.6), for annotation and panel queries. */
+/** The columns Grafana maps an annotation frame by (docs/client-contract.md §3.6), for annotation and panel queries. */
 export const EVENT_COLUMNS: AnnotationTable['columns'] = [
   { text: 'time', type: 'time' },
   { text: 'timeEnd', type: 'time' },

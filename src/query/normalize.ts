@@ -70,7 +70,7 @@ export function normalizePayload(target: WireTarget): Record<string, unknown> {
       ? (parsed as Record<string, unknown>)
       : {};
   } catch {
-    // simpod itself turns an unparsable payload into {} (contract §3.3); do the same.
+    // simpod itself turns an unparsable payload into {} (docs/client-contract.md §3.3); do the same.
     return {};
   }
 }

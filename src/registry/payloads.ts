@@ -1,5 +1,5 @@
 /**
- * Payload fields a metric declares for the JSON (simpod) data source's builder mode (contract §3.4):
+ * Payload fields a metric declares for the JSON (simpod) data source's builder mode (docs/client-contract.md §3.4):
  * `/metrics` lists them, `/metric-payload-options` answers their options, and `/query` checks the values a
  * query sends and applies a `select` option's value transform. Declarations are checked once, when the
  * metric is added to the registry, so a bad one stops the load instead of surfacing on a request.

@@ -15,7 +15,7 @@ export interface MetricFamily {
 
 /** A family id: a name prefix ending in `.` (no regex syntax besides the dots), then `*`. */
 const FAMILY = /^([^\\^$*+?()[\]{}|/]*\.)\*$/;
-/** The characters Grafana's regex formatter escapes (contract §1.3). */
+/** The characters Grafana's regex formatter escapes (docs/client-contract.md §1.3). */
 const GRAFANA_ESCAPED = /[\\^$*+?.()|[\]{}/]/g;
 
 /** The prefix of a family id as typed (`a.b.*`) or as Grafana escapes a variable holding it (`a\.b\.\*`). */

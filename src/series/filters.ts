@@ -39,7 +39,7 @@ export interface CompileFiltersOptions {
 
 /**
  * The union of the legacy plugin's `adhocFilters` and Grafana ≥ 10.2's `filters`, which usually carry
- * the same filters twice (contract §2.3). Deduplicated by key, operator, value and values; first
+ * the same filters twice (docs/client-contract.md §2.3). Deduplicated by key, operator, value and values; first
  * occurrence order kept. Missing lists are skipped.
  */
 export function mergeFilters(...lists: ReadonlyArray<readonly AdhocFilter[] | undefined>): AdhocFilter[] {

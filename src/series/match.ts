@@ -1,7 +1,7 @@
 /**
  * Resolves a query target (or a search box query) to metric names.
  *
- * Grafana interpolates template variables in its `regex` format before sending (contract §1.3, §2.3):
+ * Grafana interpolates template variables in its `regex` format before sending (docs/client-contract.md §1.3, §2.3):
  * a single value arrives regex-escaped (`web\.01`), several values as `(a|b)` with each value escaped,
  * a custom all-value raw (`.*`), and the user may type `/regex/flags` directly. A target is therefore
  * tried as an exact name first, then as an anchored regex, which covers every one of those forms.
@@ -32,7 +32,7 @@ export interface MatchOptions {
   readonly families?: boolean;
 }
 
-/** The characters Grafana's regex formatter escapes (contract §1.3). */
+/** The characters Grafana's regex formatter escapes (docs/client-contract.md §1.3). */
 const ESCAPED = /\\([\\^$*+?.()|[\]{}/])/g;
 
 /** Text with no regex syntax except characters escaped the way Grafana escapes them: a plain name. */

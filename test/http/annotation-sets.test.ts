@@ -6,7 +6,7 @@ import { body, FROM, HOUR, MINUTE, NOW, testApp, testRegistry } from '../helpers
 /**
  * Annotation sets in the JSON data source's editor: Grafana renders the data source's query editor for
  * annotations, so the builder's metric list (/metrics) and the old dropdown (/search) list the sets, an
- * annotation query on a set answers its events, and a panel query on it an events table (contract §3.6).
+ * annotation query on a set answers its events, and a panel query on it an events table (docs/client-contract.md §3.6).
  */
 
 const COLUMNS = [

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { body, FROM, HOUR, MINUTE, testApp } from '../helpers';
 
-/** The one table Grafana maps by field name: time, timeEnd, title, text, tags (contract §3.6). */
+/** The one table Grafana maps by field name: time, timeEnd, title, text, tags (docs/client-contract.md §3.6). */
 const COLUMNS = [
   { text: 'time', type: 'time' },
   { text: 'timeEnd', type: 'time' },

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { body } from '../helpers';
 import { pluginApp } from '../plugin-registry';
 
-/** The shapes simpod's DataSource.listMetrics parses (contract §3.4), as this server fills them. */
+/** The shapes simpod's DataSource.listMetrics parses (docs/client-contract.md §3.4), as this server fills them. */
 type Field = Record<string, unknown>;
 
 const aggregation = (placeholder: string): Field => ({

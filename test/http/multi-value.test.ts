@@ -2,7 +2,7 @@ import request from 'supertest';
 import { body, testApp } from '../helpers';
 
 /**
- * A multi-value variable arrives as `(a|b)`, each value regex-escaped (contract §1.3). Every value must
+ * A multi-value variable arrives as `(a|b)`, each value regex-escaped (docs/client-contract.md §1.3). Every value must
  * resolve as it would alone, metric families (`temperature\.\*`) included, on every endpoint that takes a
  * target: /query, /variable, /search and the builder's /metrics.
  */

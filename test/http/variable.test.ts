@@ -2,7 +2,7 @@ import request from 'supertest';
 import { body, FROM, HOUR } from '../helpers';
 import { pluginApp } from '../plugin-registry';
 
-/** What simpod's VariableSupport reads as text/value pairs (contract §3.5). */
+/** What simpod's VariableSupport reads as text/value pairs (docs/client-contract.md §3.5). */
 const pairs = (...values: Array<string | [string, string]>) =>
   values.map((v) => (typeof v === 'string' ? { __text: v, __value: v } : { __text: v[0], __value: v[1] }));
 

@@ -7,7 +7,7 @@ import { type EndpointContext, validated } from '../context';
 
 /**
  * `POST /variable {payload, range}` (JSON data source ≥ 0.4) → `[{__text, __value}]`, the only list form
- * the client reads as text/value pairs (`{text, value}` would give two options per row, contract §3.5).
+ * the client reads as text/value pairs (`{text, value}` would give two options per row, docs/client-contract.md §3.5).
  * The query is `payload.target` (Raw JSON off) or the Raw JSON object's `query` or `target`.
  */
 export function variable(ctx: EndpointContext) {

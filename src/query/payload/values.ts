@@ -1,6 +1,6 @@
 /**
  * Reading single payload values. Builder mode sends strings and string arrays (every value goes through
- * Grafana's regex interpolation, contract §3.3); code mode sends whatever JSON the user wrote. Both are
+ * Grafana's regex interpolation, docs/client-contract.md §3.3); code mode sends whatever JSON the user wrote. Both are
  * read the same way here: a primitive is its text, an empty string or array means "not set".
  */
 import { PayloadError } from '../../errors';
