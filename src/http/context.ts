@@ -2,11 +2,14 @@ import type { Request, RequestHandler, Response } from 'express';
 import { validate } from '../contract/schemas';
 import type { ResolvedOptions } from '../process/options';
 import type { Registry } from '../registry/registry';
+import type { PatternOptions } from '../series/saferegex';
 
 /** What every endpoint gets: the registry (read per request, so it can be swapped whole) and the options. */
 export interface EndpointContext {
   readonly registry: () => Registry;
   readonly options: ResolvedOptions;
+  /** The pattern cap of the options, built once and passed as is to everything that compiles patterns. */
+  readonly patterns: PatternOptions;
 }
 
 /** A route handler whose body has been checked against the schema with `$id` `schemaId`. */
@@ -17,9 +20,4 @@ export function validated<T>(
   return (req, res) => {
     handle(validate<T>(schemaId, req.body), res, req);
   };
-}
-
-/** Options for the pattern-compiling functions. */
-export function patternOptions(ctx: EndpointContext): { maxPatternLength: number } {
-  return { maxPatternLength: ctx.options.maxPatternLength };
 }

@@ -31,6 +31,7 @@ export function createRouter(registry: RegistrySource, options: AppOptions = {})
   const ctx: EndpointContext = {
     registry: typeof registry === 'function' ? registry : () => registry,
     options: resolved,
+    patterns: { maxPatternLength: resolved.maxPatternLength },
   };
   const router = Router();
   // Order matters: log everything, answer preflights before auth, refuse strangers before they take a slot.

@@ -1,7 +1,12 @@
 import { PatternError } from '../errors';
 import type { Registry } from '../registry/registry';
 import type { AnnotationEvent, AnnotationSet } from '../registry/types';
-import { compileSafeRegex, type SafeRegex } from '../series/saferegex';
+import {
+  compileSafeRegex,
+  DEFAULT_MAX_PATTERN_LENGTH,
+  type PatternOptions,
+  type SafeRegex,
+} from '../series/saferegex';
 import type { TimeRange } from '../series/types';
 
 /** Upper bound on events one request expands from recurring definitions (a 365-day range at every 1m). */
@@ -88,8 +93,7 @@ export function eventsOfSet(set: AnnotationSet, range: TimeRange): AnnotationEve
   return eventsInRange(set, range, MAX_ANNOTATION_EVENTS).sort((a, b) => a.time - b.time);
 }
 
-export interface AnnotationQueryOptions {
-  readonly maxPatternLength?: number;
+export interface AnnotationQueryOptions extends PatternOptions {
   /**
    * Also read each term as an anchored regex. The JSON (simpod) data source sends the annotation query as
    * a panel target, which Grafana interpolates in its regex format (`(web-01|web-02)`, `db\.01`), not as
@@ -105,7 +109,7 @@ function termMatcher(term: string, options: AnnotationQueryOptions): SafeRegex {
   const opts = {
     anchored: true,
     field: options.field ?? 'annotation.query',
-    ...(options.maxPatternLength === undefined ? {} : { maxLength: options.maxPatternLength }),
+    maxLength: options.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH,
   };
   const glob = compileSafeRegex(globToPattern(term), opts);
   if (options.regexTerms !== true) return glob;

@@ -1,5 +1,6 @@
 import type { Registry } from '../registry/registry';
 import { compileFilters } from '../series/filters';
+import type { PatternOptions } from '../series/saferegex';
 import type { AdhocFilter, Cell } from '../series/types';
 
 export interface TagKey {
@@ -41,12 +42,12 @@ export function tagValues(
   registry: Registry,
   key: string,
   filters: readonly AdhocFilter[] = [],
-  options: { maxPatternLength?: number } = {},
+  options: PatternOptions = {},
 ): Array<{ text: string }> {
   // A filter on the key being listed would hide the very values the user is choosing among.
   const others = compileFilters(
     filters.filter((f) => f.key !== key),
-    options.maxPatternLength === undefined ? {} : { maxPatternLength: options.maxPatternLength },
+    options,
   );
   const values = new Map<string, Cell>();
   for (const metric of registry.metrics()) {

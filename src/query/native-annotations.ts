@@ -14,6 +14,7 @@ import type { WireNotices } from '../contract/responses';
 import { PatternError } from '../errors';
 import type { Registry } from '../registry/registry';
 import type { AnnotationEvent } from '../registry/types';
+import type { PatternOptions } from '../series/saferegex';
 import type { TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';
 import { resolveRange } from '../time/range';
@@ -74,15 +75,11 @@ export function eventRow(event: AnnotationEvent): EventRow {
  * The warning for a target that found no events: set when it designates metrics and names no annotation
  * set (a set with no events in the range is no mistake), undefined otherwise.
  */
-function metricNotice(registry: Registry, target: string, maxPatternLength: number | undefined) {
+function metricNotice(registry: Registry, target: string, patterns: PatternOptions) {
   if (target === '' || namedAnnotationSets(registry, target, true).length > 0) return undefined;
   let metrics: string[];
   try {
-    metrics = resolveNames(
-      registry.names(),
-      target,
-      maxPatternLength === undefined ? {} : { maxPatternLength },
-    );
+    metrics = resolveNames(registry.names(), target, patterns);
   } catch (error) {
     if (error instanceof PatternError) return undefined;
     throw error;
@@ -103,12 +100,12 @@ function annotationTable(
   target: WireTarget,
   index: number,
   range: TimeRange,
-  maxPatternLength: number | undefined,
+  patterns: PatternOptions,
 ): AnnotationTable {
   const matches = queryAnnotations(registry, range, target.target ?? '', {
     regexTerms: true,
     field: `body/targets/${index}/target`,
-    ...(maxPatternLength === undefined ? {} : { maxPatternLength }),
+    ...patterns,
   });
   const table: AnnotationTable = {
     type: 'table',
@@ -117,7 +114,7 @@ function annotationTable(
     rows: matches.map(({ event }) => eventRow(event)),
   };
   if (table.rows.length > 0) return table;
-  const notice = metricNotice(registry, target.target?.trim() ?? '', maxPatternLength);
+  const notice = metricNotice(registry, target.target?.trim() ?? '', patterns);
   return notice === undefined
     ? table
     : { ...table, meta: { notices: [{ severity: 'warning', text: notice }] } };
@@ -128,13 +125,13 @@ export function answerAnnotationQuery(
   registry: Registry,
   body: QueryRequest,
   clock: Clock,
-  maxPatternLength?: number,
+  patterns: PatternOptions = {},
 ): AnnotationTable[] {
   // Read range first, so a bad range is answered as such whatever the targets hold.
   const range = resolveRange(body.range, body.rangeRaw, clock);
   const out: AnnotationTable[] = [];
   body.targets.forEach((t, i) => {
-    if (t.hide !== true) out.push(annotationTable(registry, t, i, range, maxPatternLength));
+    if (t.hide !== true) out.push(annotationTable(registry, t, i, range, patterns));
   });
   return out;
 }

@@ -5,6 +5,7 @@ import type { AnnotationSet, TableMetric, TimeSeriesMetric } from '../registry/t
 import { gapToNull } from '../series/columnar';
 import { type CompiledFilters, compileFilters } from '../series/filters';
 import { rowsInRange } from '../series/rows';
+import type { PatternOptions } from '../series/saferegex';
 import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
 import { EVENT_COLUMNS, eventRow } from './native-annotations';
 import type { QueryPlan, QueryTarget } from './normalize';
@@ -42,9 +43,8 @@ export interface FrameResult {
 
 export type QueryResult = SeriesResult | TableResult | FrameResult;
 
-export interface RunOptions {
-  readonly maxPatternLength?: number;
-}
+/** The pattern cap for targets and ad hoc filters. */
+export type RunOptions = PatternOptions;
 
 const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0) };
 
@@ -58,13 +58,11 @@ const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0)
  * as a table with the columns of an annotation query (time, timeEnd, title, text, tags).
  */
 export function runQuery(registry: Registry, plan: QueryPlan, options: RunOptions = {}): QueryResult[] {
-  const patternOpts =
-    options.maxPatternLength === undefined ? {} : { maxPatternLength: options.maxPatternLength };
-  const filters = compileFilters(plan.filters, patternOpts);
+  const filters = compileFilters(plan.filters, options);
   const names = registry.names();
   const perTarget = plan.targets.map((t) => ({
     target: t,
-    names: resolveNames(names, t.target, { ...patternOpts, field: `body/targets/${t.index}/target` }),
+    names: resolveNames(names, t.target, { ...options, field: `body/targets/${t.index}/target` }),
     sets: namedAnnotationSets(registry, t.target),
   }));
   const unmatched = perTarget
@@ -84,7 +82,7 @@ export function runQuery(registry: Registry, plan: QueryPlan, options: RunOption
       continue;
     }
     const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
-    const choices = readChoices(target.payload, selection, field, patternOpts);
+    const choices = readChoices(target.payload, selection, field, options);
     const format = choices.format ?? target.format;
     const series = selection.series.filter(
       (m) => filters.matchesLabels(m.labels) && choices.selectors.keepsSeries(m),

@@ -16,7 +16,7 @@
  *   (`2024-05-14T09:00:00Z`) is read as the epoch ms it denotes.
  */
 import { ValidationError } from '../errors';
-import { compileSafeRegex } from './saferegex';
+import { compileSafeRegex, type PatternOptions } from './saferegex';
 import type { AdhocFilter, Cell, TableColumn } from './types';
 
 /** Filters compiled once per request, then applied to every series or table of the response. */
@@ -32,10 +32,8 @@ export interface CompiledFilters {
   filterRows(columns: readonly TableColumn[], rows: ReadonlyArray<readonly Cell[]>): Array<readonly Cell[]>;
 }
 
-export interface CompileFiltersOptions {
-  /** Longest `=~` / `!~` pattern accepted; default DEFAULT_MAX_PATTERN_LENGTH. */
-  readonly maxPatternLength?: number;
-}
+/** The longest `=~` / `!~` pattern accepted (PatternOptions). */
+export type CompileFiltersOptions = PatternOptions;
 
 /**
  * The union of the legacy plugin's `adhocFilters` and Grafana ≥ 10.2's `filters`, which usually carry

@@ -18,11 +18,10 @@ import {
   compileSlashRegex,
   DEFAULT_MAX_PATTERN_LENGTH,
   parseSlashRegex,
+  type PatternOptions,
 } from './saferegex';
 
-export interface MatchOptions {
-  /** Longest pattern compiled; default DEFAULT_MAX_PATTERN_LENGTH. */
-  readonly maxPatternLength?: number;
+export interface MatchOptions extends PatternOptions {
   /** Names the input in PatternError messages; default `target`. */
   readonly field?: string;
   /**

@@ -21,6 +21,15 @@ export const MAX_PROGRAM_SIZE = 5000;
 const MESSAGE_PATTERN_LENGTH = 64;
 
 /** A compiled pattern. `source` is the pattern as given, before anchoring or flags. */
+/**
+ * The request-facing cap on patterns, passed as one object from the options through every function that
+ * compiles a pattern from a request (targets, ad hoc filters, annotation queries, variable queries).
+ */
+export interface PatternOptions {
+  /** Longest pattern compiled; default DEFAULT_MAX_PATTERN_LENGTH. */
+  readonly maxPatternLength?: number;
+}
+
 export interface SafeRegex {
   readonly source: string;
   test(input: string): boolean;

@@ -1,7 +1,7 @@
 import { REQUEST_SCHEMAS, type AnnotationsRequest } from '../../contract/requests';
 import { queryAnnotations } from '../../metadata/annotations';
 import { resolveRange } from '../../time/range';
-import { type EndpointContext, patternOptions, validated } from '../context';
+import { type EndpointContext, validated } from '../context';
 
 /**
  * `POST /annotations` (legacy client): events overlapping the range whose tags match `annotation.query`.
@@ -10,12 +10,7 @@ import { type EndpointContext, patternOptions, validated } from '../context';
 export function annotations(ctx: EndpointContext) {
   return validated<AnnotationsRequest>(REQUEST_SCHEMAS.annotations, (body, res) => {
     const range = resolveRange(body.range, body.rangeRaw, ctx.options.clock);
-    const matches = queryAnnotations(
-      ctx.registry(),
-      range,
-      body.annotation?.query ?? '',
-      patternOptions(ctx),
-    );
+    const matches = queryAnnotations(ctx.registry(), range, body.annotation?.query ?? '', ctx.patterns);
     res.json(
       matches.map(({ event }) => ({
         ...(body.annotation === undefined ? {} : { annotation: body.annotation }),

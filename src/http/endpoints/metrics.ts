@@ -6,19 +6,19 @@ import {
 import { listMetrics } from '../../metadata/metrics';
 import { normalizePayload } from '../../query/normalize';
 import { builderSelection, payloadOptions } from '../../metadata/payload-options';
-import { type EndpointContext, patternOptions, validated } from '../context';
+import { type EndpointContext, validated } from '../context';
 
 /** `POST /metrics {metric?, payload?}` → `[{value, label, payloads}]`: the builder's metric dropdown. */
 export function metrics(ctx: EndpointContext) {
   return validated<MetricsRequest>(REQUEST_SCHEMAS.metrics, (body, res) => {
-    res.json(listMetrics(ctx.registry(), body.metric, patternOptions(ctx)));
+    res.json(listMetrics(ctx.registry(), body.metric, ctx.patterns));
   });
 }
 
 /** `POST /metric-payload-options {metric, payload, name}` → `[{label, value}]`: one builder field's choices. */
 export function metricPayloadOptions(ctx: EndpointContext) {
   return validated<MetricPayloadOptionsRequest>(REQUEST_SCHEMAS.metricPayloadOptions, (body, res) => {
-    const opts = patternOptions(ctx);
+    const opts = ctx.patterns;
     const selection = builderSelection(ctx.registry(), body.metric, opts);
     const payload = normalizePayload(body.payload === undefined ? {} : { payload: body.payload });
     res.json(payloadOptions(selection, payload, body.name, opts));

@@ -4,7 +4,7 @@ import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';
 import { encodeRows } from '../../query/rows';
 import { runQuery } from '../../query/run';
-import { type EndpointContext, patternOptions, validated } from '../context';
+import { type EndpointContext, validated } from '../context';
 
 /**
  * `POST /query`: validate → resolve targets → slice → downsample → filter → serialize (src/query).
@@ -15,12 +15,12 @@ export function query(ctx: EndpointContext) {
   return validated<QueryRequest>(REQUEST_SCHEMAS.query, (body, res) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
     if (isAnnotationQuery(body)) {
-      res.json(answerAnnotationQuery(ctx.registry(), body, clock, ctx.options.maxPatternLength));
+      res.json(answerAnnotationQuery(ctx.registry(), body, clock, ctx.patterns));
       return;
     }
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
     // The same bytes as res.json(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
-    const results = runQuery(ctx.registry(), plan, patternOptions(ctx));
+    const results = runQuery(ctx.registry(), plan, ctx.patterns);
     const json = plan.rows ? encodeRows(results) : encodeResults(results);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(json));

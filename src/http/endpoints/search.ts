@@ -18,7 +18,7 @@ export function search(ctx: EndpointContext) {
     const text = body.target ?? body.query ?? '';
     const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(text, field), {
       field,
-      maxPatternLength: ctx.options.maxPatternLength,
+      ...ctx.patterns,
       annotationSets: true,
     });
     res.json(

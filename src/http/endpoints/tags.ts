@@ -1,7 +1,7 @@
 import { REQUEST_SCHEMAS, type TagKeysRequest, type TagValuesRequest } from '../../contract/requests';
 import { normalizeFilters } from '../../query/normalize';
 import { tagKeys as keysOf, tagValues as valuesOf } from '../../metadata/tags';
-import { type EndpointContext, patternOptions, validated } from '../context';
+import { type EndpointContext, validated } from '../context';
 
 /** `POST /tag-keys` → `[{type, text}]`: series labels and table columns (ad hoc filter keys). */
 export function tagKeys(ctx: EndpointContext) {
@@ -13,6 +13,6 @@ export function tagKeys(ctx: EndpointContext) {
 /** `POST /tag-values {key, filters?}` → `[{text}]`, narrowed by the other active filters. */
 export function tagValues(ctx: EndpointContext) {
   return validated<TagValuesRequest>(REQUEST_SCHEMAS.tagValues, (body, res) => {
-    res.json(valuesOf(ctx.registry(), body.key, normalizeFilters(body.filters), patternOptions(ctx)));
+    res.json(valuesOf(ctx.registry(), body.key, normalizeFilters(body.filters), ctx.patterns));
   });
 }

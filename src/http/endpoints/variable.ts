@@ -25,7 +25,7 @@ export function variable(ctx: EndpointContext) {
       body.range === undefined ? undefined : resolveRange(body.range, undefined, ctx.options.clock);
     const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(payload[name] ?? '', field), {
       field,
-      maxPatternLength: ctx.options.maxPatternLength,
+      ...ctx.patterns,
       ...(range === undefined ? {} : { range }),
     });
     res.json(values.map((v) => ({ __text: v.text, __value: v.value })));

@@ -5,7 +5,9 @@
 import { UnknownMetricError, VariableQueryError } from '../../errors';
 import type { Registry } from '../../registry/registry';
 import type { Metric, TableMetric } from '../../registry/types';
-import { type MatchOptions, searchNames, unescapeRegex } from '../../series/match';
+import { searchNames, unescapeRegex } from '../../series/match';
+import { rowInRange } from '../../series/rows';
+import type { PatternOptions } from '../../series/saferegex';
 import type { TimeRange } from '../../series/types';
 import { distinctValues } from '../../query/payload/selectors';
 import { isEmpty, selectionOf, selectMetrics } from '../../query/selection';
@@ -19,12 +21,11 @@ export interface VariableValue {
   readonly value: string;
 }
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends PatternOptions {
   /** Where the query came from (`body/payload/target`, `body/target`): named in errors. */
   readonly field: string;
   /** The dashboard range (`/variable` sends it): rows of a table with a time column must lie inside it. */
   readonly range?: TimeRange;
-  readonly maxPatternLength?: number;
   /**
    * A plain search (not a function call) also finds annotation sets, after the metrics, as
    * `{text: "<name> (annotations)", value: name}`: the metric dropdown of `/search`, which the JSON data
@@ -45,17 +46,10 @@ function metricValues(registry: Registry, names: readonly string[]): VariableVal
 /** The annotation sets a search finds (their names as searchNames reads them), leaving out metric names. */
 function annotationSetValues(registry: Registry, pattern: string, opts: EvaluateOptions): VariableValue[] {
   const sets = registry.annotationSets().map((set) => set.name);
-  const found = sets.length === 0 ? [] : searchNames(pattern, sets, matchOptions(opts));
+  const found = sets.length === 0 ? [] : searchNames(pattern, sets, opts);
   return found
     .filter((name) => registry.get(name) === undefined)
     .map((name) => ({ text: annotationSetLabel(name), value: name }));
-}
-
-function matchOptions(opts: EvaluateOptions): MatchOptions {
-  return {
-    field: opts.field,
-    ...(opts.maxPatternLength === undefined ? {} : { maxPatternLength: opts.maxPatternLength }),
-  };
 }
 
 /**
@@ -66,7 +60,7 @@ function labelValues(registry: Registry, metric: string | undefined, key: string
   if (metric === undefined) {
     return plain(distinctValues({ series: selectionOf(registry.metrics()).series, tables: [] }, key));
   }
-  const selection = selectMetrics(registry, metric, matchOptions(opts));
+  const selection = selectMetrics(registry, metric, opts);
   if (isEmpty(selection)) {
     throw new UnknownMetricError(
       metric,
@@ -99,13 +93,9 @@ function columnValues(registry: Registry, tableName: string, column: string, opt
     );
   }
   const { range } = opts;
-  const tc = table.timeColumn;
   const values = new Set<string>();
   for (const row of table.rows) {
-    if (range !== undefined && tc !== undefined) {
-      const t = row[tc];
-      if (typeof t !== 'number' || t < range.from || t > range.to) continue;
-    }
+    if (range !== undefined && !rowInRange(row, table.timeColumn, range)) continue;
     const cell = row[index];
     if (cell !== null && cell !== undefined) values.add(String(cell));
   }
@@ -127,7 +117,7 @@ export function evaluateVariableQuery(
     case 'search':
     case 'metrics': {
       const pattern = query.kind === 'search' ? query.text : (query.pattern ?? '');
-      const names = searchNames(pattern, registry.names(), { ...matchOptions(opts), families: true });
+      const names = searchNames(pattern, registry.names(), { ...opts, families: true });
       const values = metricValues(registry, names);
       return query.kind === 'search' && opts.annotationSets === true
         ? [...values, ...annotationSetValues(registry, pattern, opts)]
