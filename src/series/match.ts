@@ -19,6 +19,7 @@ import {
   DEFAULT_MAX_PATTERN_LENGTH,
   parseSlashRegex,
   type PatternOptions,
+  type SafeRegex,
 } from './saferegex';
 
 export interface MatchOptions extends PatternOptions {
@@ -139,18 +140,23 @@ function targetTest(alternative: string, reading: Reading): NameTest | undefined
   if (family !== undefined) return family;
   // Only escaped characters (Grafana's form of a value): the anchored regex matches its unescaped text alone.
   if (LITERAL.test(alternative)) return nameTest(unescapeRegex(alternative), reading);
-  let re: ReturnType<typeof compileSafeRegex>;
+  const re = anchoredOrUndefined(alternative, reading);
+  if (re === undefined) return nameTest(unescapeRegex(alternative), reading);
+  return (name) => re.test(name);
+}
+
+/** The alternative as an anchored RE2 regex under the reading's cap; undefined when it is no valid regex. */
+function anchoredOrUndefined(alternative: string, reading: Reading): SafeRegex | undefined {
   try {
-    re = compileSafeRegex(alternative, {
+    return compileSafeRegex(alternative, {
       anchored: true,
       maxLength: reading.maxLength,
       field: reading.field,
     });
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;
-    return nameTest(unescapeRegex(alternative), reading);
+    return undefined;
   }
-  return (name) => re.test(name);
 }
 
 function reading(names: readonly string[], opts: MatchOptions): Reading {
@@ -200,16 +206,7 @@ function searchTest(alternative: string, lower: readonly string[], reading: Read
   const family = familyTest(alternative, reading);
   if (family !== undefined) return family;
   const needle = alternative.toLowerCase();
-  let re: ReturnType<typeof compileSafeRegex> | undefined;
-  try {
-    re = compileSafeRegex(alternative, {
-      anchored: true,
-      maxLength: reading.maxLength,
-      field: reading.field,
-    });
-  } catch (error) {
-    if (!(error instanceof PatternError)) throw error;
-  }
+  const re = anchoredOrUndefined(alternative, reading);
   return (name, i) => (lower[i] as string).includes(needle) || re?.test(name) === true;
 }
 
