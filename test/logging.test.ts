@@ -80,6 +80,9 @@ describe('request logs', () => {
       .get('/')
       .expect(200);
     expect(warn.lines).toEqual([]);
+    // Above info there is no info method at all, so no request log is installed and no fields are built.
+    expect(pinoLogger(createPino('warn', warn.stream)).info).toBeUndefined();
+    expect(pinoLogger(createPino('error', warn.stream)).warn).toBeUndefined();
     const silent = capture();
     const logger = pinoLogger(createPino('silent', silent.stream));
     logger.error('boom', new Error('x'));

@@ -1,38 +1,44 @@
 import { performance } from 'node:perf_hooks';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../process/options';
 
 /** Longest path written to a log line: a hostile 1 MB URL must not become a 1 MB log line. */
 const MAX_PATH = 200;
+
+/** When the request began (performance.now()), kept on the response for the one shared listener. */
+const STARTED = Symbol('request-log started');
+
+type TimedResponse = Response & { [STARTED]?: number };
 
 /**
  * One `request` line per request, written when the response ends (or the client goes away):
  * `{method, path, status, ms}` plus `aborted: true` when the connection closed before the answer was
  * sent. Only those fields are logged: never the body, the headers (so never `Authorization`) or the query
  * string (the path is cut at `?`). Installed only when the logger has `info`.
+ *
+ * On the hot path: one listener for every request (a response emits `close` once, after `finish` or
+ * when its connection goes), no closure per request, and the line is built only then.
  */
 export function requestLog(logger: Logger): RequestHandler | undefined {
-  const info = logger.info?.bind(logger);
-  if (info === undefined) return undefined;
-  return (req, res, next) => {
-    const start = performance.now();
+  if (logger.info === undefined) return undefined;
+  const info: NonNullable<Logger['info']> = logger.info.bind(logger);
+  function logRequest(this: TimedResponse): void {
+    const ms = performance.now() - (this[STARTED] ?? 0);
+    const req = this.req;
     const url = req.originalUrl;
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    let logged = false;
-    const log = () => {
-      if (logged) return;
-      logged = true;
-      info('request', {
-        method: req.method,
-        path: path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path,
-        status: res.statusCode,
-        ms: Math.round((performance.now() - start) * 10) / 10,
-        ...(res.writableFinished ? {} : { aborted: true }),
-      });
+    const fields = {
+      method: req.method,
+      path: path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path,
+      status: this.statusCode,
+      ms: Math.round(ms * 10) / 10,
     };
-    res.once('finish', log);
-    res.once('close', log);
+    info('request', this.writableFinished ? fields : { ...fields, aborted: true });
+  }
+  return (_req, res, next) => {
+    (res as TimedResponse)[STARTED] = performance.now();
+    res.on('close', logRequest);
     next();
   };
 }
