@@ -36,13 +36,17 @@ export interface Child<M> {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Forks `script` with `args` and waits (at most `timeoutMs`) for its first IPC message of type `ready`. */
+/**
+ * Forks `script` with `args` and waits (at most `timeoutMs`) for its first IPC message of type `ready`.
+ * Its stdout is a pipe read and discarded here (as a log collector reads a container's stdout).
+ */
 export function start<M extends { type: string }>(
   script: string,
   args: readonly string[],
   timeoutMs = 60_000,
 ): Promise<Child<M>> {
-  const child = fork(script, [...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(script, [...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.stdout?.resume();
   started.add(child);
   child.once('exit', () => started.delete(child));
   return new Promise((resolve, reject) => {

@@ -1,17 +1,20 @@
 /**
  * Child process: our server as the benchmark runs it. It loads the bundled demo fixtures, registers the
  * benchmark's stored series (built in memory, rollups included, timed), and listens on 127.0.0.1 on a
- * free port with the library defaults of startServer (so no request log). With `--workers N` (N > 1)
- * it is the cluster primary of src/cluster.ts and every worker does all of the above.
+ * free port. `--log on` (the CLI's default) logs every request at `info` through the CLI's logger
+ * (createPino + pinoLogger) to stdout, which the benchmark reads and discards as a log collector would;
+ * `--log off` has the library defaults of startServer (no request log). With `--workers N` (N > 1) it is
+ * the cluster primary of src/cluster.ts and every worker does all of the above.
  *
  * Talks to the benchmark over IPC: sends `{ type: 'ready', port, load }` once listening.
- * Usage: node our-server.js --points 10000000 [--workers 2]
+ * Usage: node our-server.js --points 10000000 --log on|off [--workers 2]
  */
 import cluster from 'node:cluster';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPrimary, runPrimary } from '../src/process/cluster';
 import { loadFixtures } from '../src/fixtures/load';
+import { createPino, pinoLogger } from '../src/process/logging';
 import { rollupFor } from '../src/query/read';
 import { startServer } from '../src/process/start';
 import { repoRoot } from './paths';
@@ -29,8 +32,14 @@ export interface LoadFigures {
 export type ServerMessage = { type: 'ready'; port: number; load: LoadFigures | undefined };
 
 const { values } = parseArgs({
-  options: { points: { type: 'string', default: '10000000' }, workers: { type: 'string', default: '1' } },
+  options: {
+    points: { type: 'string', default: '10000000' },
+    workers: { type: 'string', default: '1' },
+    log: { type: 'string', default: 'on' },
+  },
 });
+if (values.log !== 'on' && values.log !== 'off') throw new Error(`--log on|off, not ${values.log}`);
+const logger = values.log === 'on' ? pinoLogger(createPino('info')) : undefined;
 const points = Number(values.points);
 const workers = Number(values.workers);
 
@@ -42,7 +51,12 @@ async function serve(): Promise<{ port: number; load: LoadFigures }> {
   registry.addTimeSeries({ name: STORED_METRIC, source: { kind: 'stored', columns } });
   rollupFor(columns);
   const load = { points, ms: performance.now() - t0, rssBytes: process.memoryUsage().rss - rss0 };
-  const running = await startServer({ registry, host: '127.0.0.1', port: 0 });
+  const running = await startServer({
+    registry,
+    host: '127.0.0.1',
+    port: 0,
+    ...(logger === undefined ? {} : { logger }),
+  });
   process.on('SIGTERM', () => {
     running.close().then(
       () => process.exit(0),

@@ -10,9 +10,12 @@ export interface ScenarioResult {
   readonly connections: number;
   /** Response body size. */
   readonly bytes: number;
+  /** Our server at the CLI's defaults: the request log on. */
   readonly ours: RunFigures;
   readonly node: RunFigures;
   readonly express: RunFigures;
+  /** Our server with the request log off, in the same interleaved runs (the log scenarios only). */
+  readonly logOff?: RunFigures;
 }
 
 export interface WorkersResult {
@@ -90,6 +93,15 @@ function verdicts(b: BenchResult): Verdict[] {
       });
     }
   }
+  for (const r of b.results) {
+    if (r.logOff === undefined) continue;
+    const ratio = r.ours.rps / r.express.rps;
+    out.push({
+      target: `${r.scenario} at CLI defaults (request log on) ≥ 0.8 × Express floor (${r.connections} connections)`,
+      pass: ratio >= 0.8,
+      detail: `${f0(r.ours.rps)} vs ${f0(r.express.rps)} req/s: ×${f2(ratio)} (log off: ${f0(r.logOff.rps)} req/s, ×${f2(r.logOff.rps / r.express.rps)})`,
+    });
+  }
   const perPoint = b.load.rssBytes / b.load.points;
   out.push({
     target: `${b.load.points.toLocaleString('en')}-point series loads in < 3 s`,
@@ -112,6 +124,25 @@ function verdicts(b: BenchResult): Verdict[] {
         : `over in ${slow.map((r) => `${r.scenario} (${f0(r.ours.p99)} ms)`).join(', ')}`,
   });
   return out;
+}
+
+/** Request log on (CLI default) against off and the Express floor, from the same interleaved runs. */
+function logTable(b: BenchResult): string[] {
+  const rows = b.results.filter((r) => r.logOff !== undefined);
+  if (rows.length === 0) return [];
+  return [
+    '## Request log (CLI defaults)',
+    '',
+    'The CLI logs every request at `info` (one JSON line, README “Logs”). The same scenarios with our server at the CLI’s defaults (log on, stdout read and discarded by the benchmark), with the request log off (library defaults), and the Express floor, interleaved run by run; medians.',
+    '',
+    '| scenario | conn | log on req/s | log off req/s | Express floor req/s | on ÷ off | on ÷ Express | off ÷ Express | CPU ms/req (on / off / Express) | p99 ms (on / off) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => {
+      const off = r.logOff as RunFigures;
+      return `| ${r.scenario} | ${r.connections} | ${f0(r.ours.rps)} | ${f0(off.rps)} | ${f0(r.express.rps)} | ×${f2(r.ours.rps / off.rps)} | ×${f2(r.ours.rps / r.express.rps)} | ×${f2(off.rps / r.express.rps)} | ${f2(r.ours.cpuPerRequest)} / ${f2(off.cpuPerRequest)} / ${f2(r.express.cpuPerRequest)} | ${f0(r.ours.p99)} / ${f0(off.p99)} |`;
+    }),
+    '',
+  ];
 }
 
 function table(b: BenchResult): string[] {
@@ -151,7 +182,13 @@ const WHY: Array<[RegExp, string]> = [
       'rollups (2.4 bytes/point); RSS also counts whatever else the process allocated meanwhile.',
   ],
   [
-    /Express floor/,
+    /request log on/,
+    'Compare the log-on and log-off columns of “Request log” below: what the log line costs is their ' +
+      'difference; the rest of the gap to the floor is there with the log off too (CORS, the limits’ timer ' +
+      'and listeners, the router’s layers and, for /search, JSON body parsing and Ajv), per request.',
+  ],
+  [
+    /^\/query .*Express floor/,
     'The floor only sends bytes. Our /query also parses and validates the JSON body (Ajv), runs CORS and ' +
       'the other middleware, resolves the range and targets, reads the series and encodes ~1 000 numbers: ' +
       'the engine table shows read + encode alone for 6h, and most of encode is V8 turning doubles into their ' +
@@ -165,6 +202,20 @@ const WHY: Array<[RegExp, string]> = [
       'for identical bytes. The machine is also shared with other jobs (load average above).',
   ],
 ];
+
+/** The README line on the request log: log on, off and the Express floor for GET / and /search. */
+function logSummary(b: BenchResult, connections: number): string[] {
+  const parts = b.results
+    .filter((r) => r.logOff !== undefined && r.connections === connections)
+    .map(
+      (r) =>
+        `${r.scenario} ${f0(r.ours.rps)} / ${f0(r.logOff?.rps ?? Number.NaN)} / ${f0(r.express.rps)} req/s (×${f2(r.ours.rps / r.express.rps)} of the floor with the log on, ×${f2((r.logOff?.rps ?? Number.NaN) / r.express.rps)} off)`,
+    );
+  if (parts.length === 0) return [];
+  return [
+    `- At the CLI's defaults every request is logged; request log on / off / Express floor (${connections} connections): ${parts.join('; ')}.`,
+  ];
+}
 
 export function report(b: BenchResult): string {
   const v = verdicts(b);
@@ -184,14 +235,15 @@ export function report(b: BenchResult): string {
     `- \`/query\` cost is bounded by \`maxDataPoints\`, not by the range: stored series are read through rollups (a 10M-point series answers 365d at ${f0(s365?.ours.rps ?? Number.NaN)} req/s and 6h at ${f0(s6?.ours.rps ?? Number.NaN)} req/s, ${c10} connections, one core).`,
     `- Compared with a minimal Express 5 app sending the same bytes, our server does ×${f2((s6?.ours.rps ?? Number.NaN) / (s6?.express.rps ?? Number.NaN))} of its throughput on /query 6h (stored); bare node:http does ×${f2((s6?.node.rps ?? Number.NaN) / (s6?.express.rps ?? Number.NaN))} of Express.`,
     `- A 10M-point series loads in ${f0(b.load.ms)} ms at ${(b.load.rssBytes / b.load.points).toFixed(1)} bytes/point; \`--workers 2\` gives ×${f2((w?.two.rps ?? Number.NaN) / (w?.one?.rps ?? Number.NaN))} on ${w?.scenario ?? '–'} (2 cores shared with the load generator).`,
+    ...logSummary(b, c10),
     `- Targets: ${v.filter((x) => x.pass).length} of ${v.length} met; see [Targets](#targets) for the misses and why.`,
     '',
     '## Machine and method',
     '',
     `- ${m.cpus} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB} GiB; Node ${m.node}.`,
     `- Load average (1/5/15 min) before: ${loads(b.loadBefore)}, after: ${loads(b.loadAfter)}. The machine is shared: rely on same-run ratios.`,
-    `- ${b.quick ? 'QUICK MODE (smoke check, not for conclusions). ' : ''}Each scenario: ${b.plan.warmup > 0 ? `${b.plan.warmup} s warm-up per server, then ` : ''}${b.plan.runs} × ${b.plan.seconds} s per server, interleaved (ours, node floor, Express floor), medians. autocannon in the benchmark process, servers in their own processes, 127.0.0.1 only. Whole run: ${f0(b.wallSeconds)} s.`,
-    '- Our server: startServer with library defaults (no request log), bundled demo fixtures plus the stored series. Floors answer each request with the exact bytes our server returned for it (recorded first): node:http (physical floor) and Express 5 with `express.raw` + `res.send` (framework floor).',
+    `- ${b.quick ? 'QUICK MODE (smoke check, not for conclusions). ' : ''}Each scenario: ${b.plan.warmup > 0 ? `${b.plan.warmup} s warm-up per server, then ` : ''}${b.plan.runs} × ${b.plan.seconds} s per server, interleaved (ours, [ours with the log off,] node floor, Express floor), medians. autocannon in the benchmark process, servers in their own processes, 127.0.0.1 only. Whole run: ${f0(b.wallSeconds)} s.`,
+    '- Our server: at the CLI’s defaults (every request logged at `info` through createPino + pinoLogger to stdout, a pipe the benchmark reads and discards), bundled demo fixtures plus the stored series; for GET / and POST /search also with the request log off (library defaults of startServer), in the same interleaved runs. Floors answer each request with the exact bytes our server returned for it (recorded first): node:http (physical floor) and Express 5 with `express.raw` + `res.send` (framework floor).',
     `- /query: 2 targets, maxDataPoints 500, Grafana-like intervalMs, fixed ranges ending ${new Date(1715698800000).toISOString()}. Generated: temperature.Berlin + temperature.Paris (sine, 1 min step). Stored: one ${b.load.points.toLocaleString('en')}-point series at 1 s (${(b.load.points / 86400).toFixed(0)} days, a gap every 10 000 points) as both targets.`,
     '- CPU ms/req: user + system time of the server process tree (/proc) over the run ÷ requests answered. RSS after the run: ' +
       `ours ${mb(b.rss.ours)}, Express floor ${mb(b.rss.express)}, node floor ${mb(b.rss.node)}; ours with 2 workers ${mb(b.rssTwoWorkers)}.`,
@@ -212,6 +264,7 @@ export function report(b: BenchResult): string {
         '',
       ];
     }),
+    ...logTable(b),
     '## Multi-core (`--workers`)',
     '',
     '| scenario | conn | 1 worker req/s | 2 workers req/s | scaling | p99 ms (1 / 2) |',

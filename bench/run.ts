@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick]`: issue 4's benchmark in one run. Starts our server (10M-point stored
- * series registered), records its answer to every scenario, starts the two floors serving those exact
- * bytes, drives all three with autocannon on 127.0.0.1, then our server with 2 workers, and writes
+ * `npm run bench [-- --quick]`: issue 4's benchmark in one run. Starts our server at the CLI's defaults
+ * (request log on; 10M-point stored series registered), records its answer to every scenario, starts the
+ * two floors serving those exact bytes, drives all three with autocannon on 127.0.0.1 (and, for the
+ * LOG_SCENARIOS, our server with the request log off as well), then our server with 2 workers, and writes
  * docs/benchmarks.md (quick mode: .bench-tmp/benchmarks-quick.md, smaller series, one short run each).
  * Every child process is killed at the end, also on failure (children.ts). `--render` rewrites the
  * markdown from the last run's saved figures.
@@ -43,6 +44,8 @@ const PLAN = quick
       seconds: 2,
       workersScenarios: ['query stored 6h', 'query generated 6h'],
     };
+/** Where the request log's cost shows most (the cheapest answers): also measured with the log off. */
+const LOG_SCENARIOS = ['GET /', 'POST /search'];
 const ROOT = repoRoot();
 const TMP = join(ROOT, '.bench-tmp');
 const BUILT = __dirname;
@@ -87,7 +90,12 @@ async function main(): Promise<void> {
   log(
     `${quick ? 'quick' : 'full'} run: ${list.length} scenarios x ${PLAN.connections.join('/')} connections`,
   );
-  const ours = await start<ServerMessage>(join(BUILT, 'our-server.js'), ['--points', String(PLAN.points)]);
+  const ours = await start<ServerMessage>(join(BUILT, 'our-server.js'), [
+    '--points',
+    String(PLAN.points),
+    '--log',
+    'on',
+  ]);
   const load = ours.ready.load;
   if (load === undefined) throw new Error('our server reported no load figures');
   log(`our server ready: ${load.points} points loaded in ${load.ms.toFixed(0)} ms`);
@@ -99,7 +107,13 @@ async function main(): Promise<void> {
     node: await start<Ready>(join(BUILT, 'floor.js'), ['node', recordedFile]),
     express: await start<Ready>(join(BUILT, 'floor.js'), ['express', recordedFile]),
   };
-  const servers = { ours, ...floors } as const;
+  const quiet = await start<ServerMessage>(join(BUILT, 'our-server.js'), [
+    '--points',
+    String(PLAN.points),
+    '--log',
+    'off',
+  ]);
+  const all = { ours, quiet, ...floors } as const;
 
   const results: ScenarioResult[] = [];
   for (const s of list) {
@@ -107,16 +121,17 @@ async function main(): Promise<void> {
       recorded[requestKey(s.method, s.path, s.body ?? '')]?.body ?? '',
       'base64',
     ).length;
+    const servers: Partial<typeof all> = LOG_SCENARIOS.includes(s.id) ? all : { ours, ...floors };
     for (const connections of PLAN.connections) {
       if (PLAN.warmup > 0) {
         for (const server of Object.values(servers)) {
           await drive(server.ready.port, server.pid, s, connections, PLAN.warmup);
         }
       }
-      const figures: Partial<Record<keyof typeof servers, RunFigures[]>> = {};
+      const figures: Partial<Record<keyof typeof all, RunFigures[]>> = {};
       // Interleaved repeats: a burst of load from elsewhere on the machine hits all three alike.
       for (let i = 0; i < PLAN.runs; i++) {
-        for (const [name, server] of Object.entries(servers) as Array<[keyof typeof servers, Child<Ready>]>) {
+        for (const [name, server] of Object.entries(servers) as Array<[keyof typeof all, Child<Ready>]>) {
           const run = await drive(server.ready.port, server.pid, s, connections, PLAN.seconds);
           figures[name] = [...(figures[name] ?? []), run];
         }
@@ -128,10 +143,11 @@ async function main(): Promise<void> {
         ours: medianFigures(figures.ours ?? []),
         node: medianFigures(figures.node ?? []),
         express: medianFigures(figures.express ?? []),
+        ...(figures.quiet === undefined ? {} : { logOff: medianFigures(figures.quiet) }),
       };
       results.push(row);
       log(
-        `${s.id} @${connections}: ours ${row.ours.rps.toFixed(0)} req/s, express ${row.express.rps.toFixed(0)}, node ${row.node.rps.toFixed(0)}`,
+        `${s.id} @${connections}: ours ${row.ours.rps.toFixed(0)} req/s${row.logOff === undefined ? '' : ` (log off ${row.logOff.rps.toFixed(0)})`}, express ${row.express.rps.toFixed(0)}, node ${row.node.rps.toFixed(0)}`,
       );
     }
   }
@@ -140,13 +156,15 @@ async function main(): Promise<void> {
     node: rssBytes(processTree(floors.node.pid)),
     express: rssBytes(processTree(floors.express.pid)),
   };
-  await Promise.all([floors.node.stop(), floors.express.stop()]);
+  await Promise.all([floors.node.stop(), floors.express.stop(), quiet.stop()]);
 
   // 1 worker (the server above) and 2 workers measured again side by side, interleaved.
   const connections = PLAN.connections[PLAN.connections.length - 1] as number;
   const two = await start<ServerMessage>(join(BUILT, 'our-server.js'), [
     '--points',
     String(PLAN.points),
+    '--log',
+    'on',
     '--workers',
     '2',
   ]);
