@@ -15,7 +15,7 @@ export interface CorsOptions {
 /**
  * Where the server reports. `error` gets the errors it did not expect (once each, with their cause);
  * the optional `info`/`warn` get routine events with their fields: one line per request, start, stop,
- * fixture reloads. Without `info` no request is logged. src/logging.ts adapts a pino logger to this.
+ * fixture reloads. Without `info` no request is logged. src/process/logging.ts adapts a pino logger to this.
  */
 export interface Logger {
   error(message: string, error?: unknown): void;

@@ -4,6 +4,16 @@ import type { Logger } from './options';
 import type { Registry } from '../registry/registry';
 import type { Clock } from '../time/clock';
 
+/**
+ * Load warnings (a directory without metrics, a CSV no fixture reads) go to the server's log as
+ * `fixture warning` lines; with a logger that has no `warn`, loadFixtures prints them on stderr itself.
+ */
+export function fixtureWarnings(logger: Logger, dir: string): { onWarning?: (message: string) => void } {
+  const { warn } = logger;
+  if (warn === undefined) return {};
+  return { onWarning: (warning) => warn.call(logger, 'fixture warning', { dir, warning }) };
+}
+
 /** What a reload did: swapped in a new registry, or kept the old one and said why. */
 export type ReloadResult =
   | {
@@ -67,7 +77,7 @@ export class FixtureReloader {
     const started = performance.now();
     const { logger, clock } = this.options;
     try {
-      const next = await loadFixtures(this.dir, { clock });
+      const next = await loadFixtures(this.dir, { clock, ...fixtureWarnings(logger, this.dir) });
       this.#registry = next;
       const result = {
         reloaded: true as const,

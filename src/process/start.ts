@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
 import { loadFixtureObject, loadFixtures } from '../fixtures/load';
-import { type AppOptions, DEFAULTS, resolveOptions } from './options';
+import { type AppOptions, DEFAULTS, type Logger, resolveOptions } from './options';
 import { Registry } from '../registry/registry';
-import { FixtureReloader, type ReloadResult } from './reload';
+import { FixtureReloader, fixtureWarnings, type ReloadResult } from './reload';
 import { type CloseResult, DEFAULT_SHUTDOWN_TIMEOUT, gracefulCloser } from './shutdown';
 import { systemClock } from '../time/clock';
 
@@ -50,11 +50,13 @@ export interface RunningServer {
   close(): Promise<CloseResult>;
 }
 
-async function registryFor(options: StartOptions): Promise<Registry> {
+async function registryFor(options: StartOptions, logger: Logger): Promise<Registry> {
   if (options.registry !== undefined) return options.registry;
   const clock = options.clock ?? systemClock;
   const fixtures = options.fixtures ?? BUNDLED_FIXTURES;
-  if (typeof fixtures === 'string') return loadFixtures(fixtures, { clock });
+  if (typeof fixtures === 'string') {
+    return loadFixtures(fixtures, { clock, ...fixtureWarnings(logger, fixtures) });
+  }
   return loadFixtureObject(fixtures, { clock, registry: new Registry() });
 }
 
@@ -74,8 +76,8 @@ function serverTimeouts(requestTimeout: number) {
 
 /** Loads the fixtures, then listens. For test harnesses: `const s = await startServer(); …; await s.close()`. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const initial = await registryFor(options);
   const { logger, clock } = resolveOptions(options);
+  const initial = await registryFor(options, logger);
   const dir = options.registry === undefined ? (options.fixtures ?? BUNDLED_FIXTURES) : undefined;
   const reloader =
     typeof dir === 'string' ? new FixtureReloader(resolve(dir), initial, { clock, logger }) : undefined;
