@@ -11,7 +11,17 @@ export {
   UnknownMetricError,
   ValidationError,
 } from './errors';
-export { loadFixtureObject, loadFixtures } from './fixtures/load';
+export {
+  FixtureErrors,
+  type FixtureInspection,
+  inspectFixtures,
+  type LoadFixtureObjectOptions,
+  type LoadFixturesOptions,
+  loadFixtureObject,
+  loadFixtures,
+  PositionedFixtureError,
+  type TimeUnit,
+} from './fixtures';
 export { createPino, type LogLevel, pinoLogger } from './process/logging';
 export type { AppOptions, AuthOptions, CorsOptions, Logger } from './process/options';
 export { Registry } from './registry/registry';

@@ -1,4 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import * as lib from '../src';
 import { startServer } from '../src/process/start';
 import { fixedClock } from '../src/time/clock';
 import { HOUR, NOW, testRegistry } from './helpers';
@@ -67,5 +69,19 @@ describe('startServer for test harnesses', () => {
 
   it('refuses a missing fixtures directory with a message naming it', async () => {
     await expect(startServer({ fixtures: '/no/such/dir' })).rejects.toThrow(/\/no\/such\/dir/);
+  });
+});
+
+describe('the library entry point', () => {
+  it('exports the fixture errors a host app can catch: every problem of a load in one FixtureErrors', async () => {
+    const dir = join(__dirname, 'fixtures', 'bad', 'first-steps');
+    const error = await lib.loadFixtures(dir, { clock: fixedClock(NOW) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(lib.FixtureErrors);
+    expect(error).toBeInstanceOf(lib.FixtureError);
+    expect((error as InstanceType<typeof lib.FixtureErrors>).errors.length).toBeGreaterThan(1);
+    expect(typeof lib.inspectFixtures).toBe('function');
   });
 });
