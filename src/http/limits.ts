@@ -10,16 +10,12 @@ function exempt(req: Request): boolean {
   return req.method === 'OPTIONS' || ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/');
 }
 
-/** Runs `done` once, when the response has finished or its connection has closed, whichever is first. */
+/**
+ * Runs `done` once, when the response is over: a ServerResponse emits `close` exactly once, after
+ * `finish` when it was sent, or when its connection went away first.
+ */
 function whenDone(res: Response, done: () => void): void {
-  let called = false;
-  const once = () => {
-    if (called) return;
-    called = true;
-    done();
-  };
-  res.once('finish', once);
-  res.once('close', once);
+  res.once('close', done);
 }
 
 /**

@@ -2,6 +2,7 @@ import { REQUEST_SCHEMAS, type AnnotationsRequest } from '../../contract/request
 import { queryAnnotations } from '../../metadata/annotations';
 import { resolveRange } from '../../time/range';
 import { type EndpointContext, validated } from '../context';
+import { sendJson } from '../reply';
 
 /**
  * `POST /annotations` (legacy client): events overlapping the range whose tags match `annotation.query`.
@@ -11,7 +12,8 @@ export function annotations(ctx: EndpointContext) {
   return validated<AnnotationsRequest>(REQUEST_SCHEMAS.annotations, (body, res) => {
     const range = resolveRange(body.range, body.rangeRaw, ctx.options.clock);
     const matches = queryAnnotations(ctx.registry(), range, body.annotation?.query ?? '', ctx.patterns);
-    res.json(
+    sendJson(
+      res,
       matches.map(({ event }) => ({
         ...(body.annotation === undefined ? {} : { annotation: body.annotation }),
         time: event.time,

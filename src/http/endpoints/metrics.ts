@@ -7,11 +7,12 @@ import { listMetrics } from '../../metadata/metrics';
 import { normalizePayload } from '../../query/normalize';
 import { builderSelection, payloadOptions } from '../../metadata/payload-options';
 import { type EndpointContext, validated } from '../context';
+import { sendJson } from '../reply';
 
 /** `POST /metrics {metric?, payload?}` → `[{value, label, payloads}]`: the builder's metric dropdown. */
 export function metrics(ctx: EndpointContext) {
   return validated<MetricsRequest>(REQUEST_SCHEMAS.metrics, (body, res) => {
-    res.json(listMetrics(ctx.registry(), body.metric, ctx.patterns));
+    sendJson(res, listMetrics(ctx.registry(), body.metric, ctx.patterns));
   });
 }
 
@@ -21,6 +22,6 @@ export function metricPayloadOptions(ctx: EndpointContext) {
     const opts = ctx.patterns;
     const selection = builderSelection(ctx.registry(), body.metric, opts);
     const payload = normalizePayload(body.payload === undefined ? {} : { payload: body.payload });
-    res.json(payloadOptions(selection, payload, body.name, opts));
+    sendJson(res, payloadOptions(selection, payload, body.name, opts));
   });
 }

@@ -5,6 +5,7 @@ import { encodeResults } from '../../query/encode';
 import { encodeRows } from '../../query/rows';
 import { runQuery } from '../../query/run';
 import { type EndpointContext, validated } from '../context';
+import { sendJson, sendJsonText } from '../reply';
 
 /**
  * `POST /query`: validate → resolve targets → slice → downsample → filter → serialize (src/query).
@@ -15,15 +16,13 @@ export function query(ctx: EndpointContext) {
   return validated<QueryRequest>(REQUEST_SCHEMAS.query, (body, res) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
     if (isAnnotationQuery(body)) {
-      res.json(answerAnnotationQuery(ctx.registry(), body, clock, ctx.patterns));
+      sendJson(res, answerAnnotationQuery(ctx.registry(), body, clock, ctx.patterns));
       return;
     }
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
-    // The same bytes as res.json(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
+    // The same bytes as JSON.stringify(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
     const results = runQuery(ctx.registry(), plan, ctx.patterns);
     const json = plan.rows ? encodeRows(results) : encodeResults(results);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(json));
-    res.end(json);
+    sendJsonText(res, json);
   });
 }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { EndpointContext } from '../context';
+import { sendJson } from '../reply';
 
 /**
  * `GET /` and `HEAD /`: the data source's "Save & test". Both clients count only status 200 as success
@@ -8,7 +9,7 @@ import type { EndpointContext } from '../context';
 export function root(ctx: EndpointContext): RequestHandler {
   return (_req, res) => {
     const registry = ctx.registry();
-    res.status(200).json({
+    sendJson(res, {
       status: 'ok',
       name: 'simplejson-server',
       metrics: registry.size,

@@ -2,6 +2,7 @@ import { REQUEST_SCHEMAS, type SearchRequest } from '../../contract/requests';
 import { parseVariableQuery } from '../../metadata/variable/parse';
 import { evaluateVariableQuery } from '../../metadata/variable/evaluate';
 import { type EndpointContext, validated } from '../context';
+import { sendJson } from '../reply';
 
 /**
  * `POST /search {target}` (legacy; simpod ≤ 0.5): metric names for the dropdown, and template variable
@@ -21,7 +22,8 @@ export function search(ctx: EndpointContext) {
       ...ctx.patterns,
       annotationSets: true,
     });
-    res.json(
+    sendJson(
+      res,
       values.map((v) => (v.text === v.value || v.text === '' ? v.value : { text: v.text, value: v.value })),
     );
   });

@@ -4,6 +4,7 @@ import { parseVariableQuery } from '../../metadata/variable/parse';
 import { evaluateVariableQuery } from '../../metadata/variable/evaluate';
 import { resolveRange } from '../../time/range';
 import { type EndpointContext, validated } from '../context';
+import { sendJson } from '../reply';
 
 /**
  * `POST /variable {payload, range}` (JSON data source ≥ 0.4) → `[{__text, __value}]`, the only list form
@@ -28,6 +29,9 @@ export function variable(ctx: EndpointContext) {
       ...ctx.patterns,
       ...(range === undefined ? {} : { range }),
     });
-    res.json(values.map((v) => ({ __text: v.text, __value: v.value })));
+    sendJson(
+      res,
+      values.map((v) => ({ __text: v.text, __value: v.value })),
+    );
   });
 }
