@@ -1,21 +1,20 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError, ValidationError } from '../errors';
+import { onResponseDone } from './done';
 import { sendError } from './errors';
 
 /** Seconds a client is told to wait after a 503 OVERLOADED: one request's worth, not a back-off policy. */
 export const RETRY_AFTER_SECONDS = 1;
 
+/** Whether a body may still be on its way: a Content-Length above 0 or a chunked Transfer-Encoding. */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** `GET`/`HEAD /` (health and "Save & test") and every OPTIONS preflight: cheap, and never refused. */
 function exempt(req: Request): boolean {
   return req.method === 'OPTIONS' || ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/');
-}
-
-/**
- * Runs `done` once, when the response is over: a ServerResponse emits `close` exactly once, after
- * `finish` when it was sent, or when its connection went away first.
- */
-function whenDone(res: Response, done: () => void): void {
-  res.once('close', done);
 }
 
 /**
@@ -27,6 +26,9 @@ function whenDone(res: Response, done: () => void): void {
 export function inFlightLimit(max: number): RequestHandler | undefined {
   if (max <= 0) return undefined;
   let inFlight = 0;
+  const release = (): void => {
+    inFlight--;
+  };
   return (req, res, next) => {
     if (exempt(req)) return next();
     if (inFlight >= max) {
@@ -41,9 +43,7 @@ export function inFlightLimit(max: number): RequestHandler | undefined {
       return;
     }
     inFlight++;
-    whenDone(res, () => {
-      inFlight--;
-    });
+    onResponseDone(res, release);
     next();
   };
 }
@@ -53,17 +53,19 @@ export function inFlightLimit(max: number): RequestHandler | undefined {
  * reached the router. The handlers are synchronous, so the only time this can bound is the time spent
  * waiting for the client: a body that trickles in. It cannot interrupt a handler that is computing (the
  * query limits bound that). Once the answer has started it does nothing: Node's socket timeouts apply.
- * Returns undefined when `ms` is 0.
+ * A request without a body (GET, HEAD, OPTIONS, or no Content-Length and no chunked body) is complete
+ * when it reaches the router, so it arms no timer. Returns undefined when `ms` is 0.
  */
 export function requestTimeout(ms: number): RequestHandler | undefined {
   if (ms <= 0) return undefined;
-  return (_req, res, next) => {
+  return (req, res, next) => {
+    if (!hasBody(req)) return next();
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       res.setHeader('Connection', 'close'); // the rest of the body may still be on its way
       sendError(res, new AppError('TIMEOUT', `request not complete after ${ms} ms (body sent too slowly?)`));
     }, ms);
-    whenDone(res, () => clearTimeout(timer));
+    onResponseDone(res, () => clearTimeout(timer));
     next();
   };
 }

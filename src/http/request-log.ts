@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../process/options';
+import { onResponseDone } from './done';
 
 /** Longest path written to a log line: a hostile 1 MB URL must not become a 1 MB log line. */
 const MAX_PATH = 200;
@@ -16,29 +17,29 @@ type TimedResponse = Response & { [STARTED]?: number };
  * sent. Only those fields are logged: never the body, the headers (so never `Authorization`) or the query
  * string (the path is cut at `?`). Installed only when the logger has `info`.
  *
- * On the hot path: one listener for every request (a response emits `close` once, after `finish` or
- * when its connection goes), no closure per request, and the line is built only then.
+ * On the hot path: it shares the request's one `close` listener (done.ts), no closure per request, and
+ * the line is built only then.
  */
 export function requestLog(logger: Logger): RequestHandler | undefined {
   if (logger.info === undefined) return undefined;
   const info: NonNullable<Logger['info']> = logger.info.bind(logger);
-  function logRequest(this: TimedResponse): void {
-    const ms = performance.now() - (this[STARTED] ?? 0);
-    const req = this.req;
+  function logRequest(res: TimedResponse): void {
+    const ms = performance.now() - (res[STARTED] ?? 0);
+    const req = res.req;
     const url = req.originalUrl;
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     const fields = {
       method: req.method,
       path: path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path,
-      status: this.statusCode,
+      status: res.statusCode,
       ms: Math.round(ms * 10) / 10,
     };
-    info('request', this.writableFinished ? fields : { ...fields, aborted: true });
+    info('request', res.writableFinished ? fields : { ...fields, aborted: true });
   }
   return (_req, res, next) => {
     (res as TimedResponse)[STARTED] = performance.now();
-    res.on('close', logRequest);
+    onResponseDone(res as TimedResponse, logRequest);
     next();
   };
 }

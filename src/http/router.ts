@@ -49,6 +49,19 @@ export type RegistrySource = Registry | (() => Registry);
  * error handling, so nothing of the host app leaks into the contract.
  */
 export function createRouter(registry: RegistrySource, options: AppOptions = {}): Router {
+  const router = Router();
+  installContract(router, registry, options);
+  return router;
+}
+
+/** What installContract needs of its target: Express's app and Router both have these. */
+type Routes = Pick<Router, 'use' | 'get' | 'post' | 'all'>;
+
+/**
+ * Adds the whole contract (guards, routes, 404, error handler) to `router`: a Router of its own
+ * (createRouter), or an app's own router (createApp), which saves a nested router on every request.
+ */
+export function installContract(router: Routes, registry: RegistrySource, options: AppOptions = {}): void {
   compileSchemas(); // a broken schema stops here, at boot, not on the first request
   const resolved = resolveOptions(options);
   const ctx: EndpointContext = {
@@ -56,7 +69,6 @@ export function createRouter(registry: RegistrySource, options: AppOptions = {})
     options: resolved,
     patterns: { maxPatternLength: resolved.maxPatternLength },
   };
-  const router = Router();
   // Order matters: log everything, answer preflights before auth, refuse strangers before they take a slot.
   router.use(
     inSequence([
@@ -83,5 +95,4 @@ export function createRouter(registry: RegistrySource, options: AppOptions = {})
   post('/variable', variable(ctx));
   router.use(notFound);
   router.use(errorHandler(resolved.logger));
-  return router;
 }

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { AppOptions } from './options';
-import { createRouter, type RegistrySource } from '../http/router';
+import { installContract, type RegistrySource } from '../http/router';
 
 export interface CreateAppOptions extends AppOptions {
   readonly registry: RegistrySource;
@@ -14,6 +14,6 @@ export function createApp(options: CreateAppOptions): Express {
   app.set('etag', false);
   // Requests reach us with and without a trailing slash depending on the client and the data source URL.
   app.set('strict routing', false);
-  app.use(createRouter(options.registry, options));
+  installContract(app, options.registry, options);
   return app;
 }
