@@ -106,3 +106,30 @@ describe('request logs', () => {
     expect(lines[0]).toMatchObject({ password: '[redacted]', nested: { token: '[redacted]' } });
   });
 });
+
+describe('request lines through a Logger of its own', () => {
+  it('a logger without request() gets the line as info("request", fields)', async () => {
+    const seen: Array<[string, Record<string, unknown> | undefined]> = [];
+    const app = testApp({
+      logger: {
+        error: () => undefined,
+        info: (message, fields) => seen.push([message, fields && { ...fields }]),
+      },
+    });
+    await request(app).post('/search').send({ target: '' }).expect(200);
+    expect(seen).toEqual([
+      ['request', { method: 'POST', path: '/search', status: 200, ms: expect.any(Number) }],
+    ]);
+  });
+
+  it('pinoLogger writes the request line without the credential scan, other lines still with it', () => {
+    const { lines, stream } = capture();
+    const logger = pinoLogger(createPino('info', stream));
+    logger.request?.({ method: 'GET', path: '/', status: 200, ms: 0.3 });
+    logger.info?.('other', { password: SECRET });
+    expect(lines.map(({ msg, method, password }) => ({ msg, method, password }))).toEqual([
+      { msg: 'request', method: 'GET', password: undefined },
+      { msg: 'other', method: undefined, password: '[redacted]' },
+    ]);
+  });
+});

@@ -22,7 +22,10 @@ type TimedResponse = Response & { [STARTED]?: number };
  */
 export function requestLog(logger: Logger): RequestHandler | undefined {
   if (logger.info === undefined) return undefined;
-  const info: NonNullable<Logger['info']> = logger.info.bind(logger);
+  const write: (fields: Readonly<Record<string, unknown>>) => void =
+    logger.request === undefined
+      ? (logger.info.bind(logger, 'request') as (fields: Readonly<Record<string, unknown>>) => void)
+      : logger.request.bind(logger);
   function logRequest(res: TimedResponse): void {
     const ms = performance.now() - (res[STARTED] ?? 0);
     const req = res.req;
@@ -35,7 +38,7 @@ export function requestLog(logger: Logger): RequestHandler | undefined {
       status: res.statusCode,
       ms: Math.round(ms * 10) / 10,
     };
-    info('request', res.writableFinished ? fields : { ...fields, aborted: true });
+    write(res.writableFinished ? fields : { ...fields, aborted: true });
   }
   return (_req, res, next) => {
     (res as TimedResponse)[STARTED] = performance.now();

@@ -32,6 +32,11 @@ export function createPino(level: LogLevel, destination?: DestinationStream): Pi
  * and, without `info`, no request log is installed at all.
  */
 export function pinoLogger(log: Pino): Logger {
+  // The request line carries only the fields request-log.ts builds, never a credential, so it skips the
+  // redaction pass: about 2.4 µs of the 3 µs pino spends on a line (docs/benchmarks.md).
+  const requests = log.isLevelEnabled('info')
+    ? log.child({}, { redact: { paths: [], censor: '[redacted]' } })
+    : undefined;
   return {
     error: (message, error) => {
       if (error === undefined) log.error(message);
@@ -39,5 +44,6 @@ export function pinoLogger(log: Pino): Logger {
     },
     ...(log.isLevelEnabled('warn') ? { warn: (message, fields) => log.warn(fields ?? {}, message) } : {}),
     ...(log.isLevelEnabled('info') ? { info: (message, fields) => log.info(fields ?? {}, message) } : {}),
+    ...(requests === undefined ? {} : { request: (fields) => requests.info(fields, 'request') }),
   };
 }
