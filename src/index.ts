@@ -23,7 +23,7 @@ export {
   type TimeUnit,
 } from './fixtures';
 export { createPino, type LogLevel, pinoLogger } from './process/logging';
-export type { AppOptions, AuthOptions, CorsOptions, Logger } from './process/options';
+export type { AppOptions, AuthOptions, CorsOptions, Logger } from './http/options';
 export { Registry } from './registry/registry';
 export type * from './registry/types';
 export type { ReloadResult } from './process/reload';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../src/process/app';
-import type { AppOptions } from '../src/process/options';
+import type { AppOptions } from '../src/http/options';
 import { Registry } from '../src/registry/registry';
 import { columnsFromPoints } from '../src/series/columnar';
 import { fixedClock } from '../src/time/clock';

@@ -1,5 +1,5 @@
 import { createApp } from '../src/process/app';
-import type { AppOptions } from '../src/process/options';
+import type { AppOptions } from '../src/http/options';
 import type { Registry } from '../src/registry/registry';
 import type { PayloadFieldDefinition } from '../src/registry/types';
 import { columnsFromPoints } from '../src/series/columnar';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../src/process/options';
+import type { Logger } from '../src/http/options';
 import { type RunningServer, startServer } from '../src/process/start';
 import { fixedClock } from '../src/time/clock';
 import { NOW, testRegistry } from './helpers';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { AuthOptions } from '../process/options';
+import type { AuthOptions } from './options';
 import { sendError } from './errors';
 
 export const REALM = 'simplejson-server';

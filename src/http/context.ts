@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { validate } from '../contract/schemas';
-import type { ResolvedOptions } from '../process/options';
+import type { ResolvedOptions } from './options';
 import type { Registry } from '../registry/registry';
 import type { PatternOptions } from '../series/saferegex';
 

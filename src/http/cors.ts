@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import type { CorsOptions } from '../process/options';
+import type { CorsOptions } from './options';
 
 /**
  * CORS for Grafana's Browser access mode. Every route answers an OPTIONS preflight with 204 before any

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from '../errors';
-import type { Logger } from '../process/options';
+import type { Logger } from './options';
 
 /** The one JSON error shape. Grafana shows `message`; simpod's connection test also reads `error.code/message`. */
 export interface ErrorBody {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestHandler, Response } from 'express';
-import type { Logger } from '../process/options';
+import type { Logger } from './options';
 import { onResponseDone } from './done';
 
 /** Longest path written to a log line: a hostile 1 MB URL must not become a 1 MB log line. */

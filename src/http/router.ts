@@ -14,7 +14,7 @@ import { variable } from './endpoints/variable';
 import { errorHandler, methodNotAllowed, notFound } from './errors';
 import { inFlightLimit, maxTargets, requestTimeout } from './limits';
 import { requestLog } from './request-log';
-import { type AppOptions, resolveOptions } from '../process/options';
+import { type AppOptions, resolveOptions } from './options';
 import type { Registry } from '../registry/registry';
 
 /**

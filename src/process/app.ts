@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { AppOptions } from './options';
+import type { AppOptions } from '../http/options';
 import { installContract, type RegistrySource } from '../http/router';
 
 export interface CreateAppOptions extends AppOptions {

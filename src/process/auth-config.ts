@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import type { AuthOptions } from './options';
+import type { AuthOptions } from '../http/options';
 import { type ReadFile, readSecretFile, type Setting } from './settings';
 
 /** The settings (config.ts SETTINGS rows) that configure auth. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { authFromSettings } from './auth-config';
 import { ConfigError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from './logging';
-import { type AuthOptions, type CorsOptions, DEFAULTS } from './options';
+import { type AuthOptions, type CorsOptions, DEFAULTS } from '../http/options';
 import { lookup, type Setting } from './settings';
 import { DEFAULT_SHUTDOWN_TIMEOUT } from './shutdown';
 import { parseDuration } from '../time/duration';

@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 import { stdoutDestination } from './log-destination';
-import type { Logger } from './options';
+import type { Logger } from '../http/options';
 
 /** pino's levels, most to least verbose last; `silent` logs nothing (tests). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

@@ -1,6 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { loadFixtures } from '../fixtures/load';
-import type { Logger } from './options';
+import type { Logger } from '../http/options';
 import type { Registry } from '../registry/registry';
 import type { Clock } from '../time/clock';
 

@@ -1,4 +1,4 @@
-import type { Logger } from './options';
+import type { Logger } from '../http/options';
 import type { RunningServer } from './start';
 
 /** Extra time past the shutdown timeout before the process exits whatever is still pending. */

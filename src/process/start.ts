@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
 import { loadFixtureObject, loadFixtures } from '../fixtures/load';
-import { type AppOptions, DEFAULTS, type Logger, resolveOptions } from './options';
+import { type AppOptions, DEFAULTS, type Logger, resolveOptions } from '../http/options';
 import { Registry } from '../registry/registry';
 import { FixtureReloader, fixtureWarnings, type ReloadResult } from './reload';
 import { type CloseResult, DEFAULT_SHUTDOWN_TIMEOUT, gracefulCloser } from './shutdown';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
-import type { AppOptions } from '../../src/process/options';
+import type { AppOptions } from '../../src/http/options';
 import { createApp } from '../../src/process/app';
 import { fixedClock } from '../../src/time/clock';
 import { HOUR, NOW, testRegistry } from '../helpers';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { AuthOptions } from '../../src/process/options';
+import type { AuthOptions } from '../../src/http/options';
 import { testApp } from '../helpers';
 
 const basic = (user: string, password: string) =>
