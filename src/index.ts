@@ -11,17 +11,7 @@ export {
   UnknownMetricError,
   ValidationError,
 } from './errors';
-export {
-  FixtureErrors,
-  type FixtureInspection,
-  inspectFixtures,
-  type LoadFixtureObjectOptions,
-  type LoadFixturesOptions,
-  loadFixtureObject,
-  loadFixtures,
-  PositionedFixtureError,
-  type TimeUnit,
-} from './fixtures';
+export * from './fixtures';
 export { createPino, type LogLevel, pinoLogger } from './process/logging';
 export type { AppOptions, AuthOptions, CorsOptions, Logger } from './http/options';
 export { Registry } from './registry/registry';

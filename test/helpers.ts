@@ -12,6 +12,15 @@ export const FROM = Date.UTC(2024, 4, 14, 9, 0, 0);
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
+/** The columns of an events table: the ones Grafana maps by name (docs/client-contract.md §3.6). */
+export const EVENT_COLUMNS = [
+  { text: 'time', type: 'time' },
+  { text: 'timeEnd', type: 'time' },
+  { text: 'title', type: 'string' },
+  { text: 'text', type: 'string' },
+  { text: 'tags', type: 'string' },
+];
+
 /** A small registry covering every metric kind, built in code so tests do not depend on the demo fixtures. */
 export function testRegistry(): Registry {
   const r = new Registry();

@@ -30,11 +30,8 @@ function inSequence(guards: ReadonlyArray<RequestHandler | undefined>): RequestH
       if (err !== undefined && err !== null) return next(err);
       const guard = chain[i++];
       if (guard === undefined) return next();
-      try {
-        void guard(req, res, step);
-      } catch (error) {
-        next(error);
-      }
+      // A guard that throws is caught by the router's layer around this middleware, as before.
+      void guard(req, res, step);
     };
     step();
   };

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp } from '../../src/process/app';
 import { fixedClock } from '../../src/time/clock';
-import { body, FROM, HOUR, MINUTE, NOW, testApp, testRegistry } from '../helpers';
+import { body, EVENT_COLUMNS, FROM, HOUR, MINUTE, NOW, testApp, testRegistry } from '../helpers';
 
 /**
  * Annotation sets in the JSON data source's editor: Grafana renders the data source's query editor for
@@ -9,13 +9,6 @@ import { body, FROM, HOUR, MINUTE, NOW, testApp, testRegistry } from '../helpers
  * annotation query on a set answers its events, and a panel query on it an events table (docs/client-contract.md §3.6).
  */
 
-const COLUMNS = [
-  { text: 'time', type: 'time' },
-  { text: 'timeEnd', type: 'time' },
-  { text: 'title', type: 'string' },
-  { text: 'text', type: 'string' },
-  { text: 'tags', type: 'string' },
-];
 const DEPLOYS = [
   [FROM + HOUR, null, 'Deploy v1.2', 'web-01 to prod', 'deploy,web-01'],
   [FROM + 2 * HOUR, FROM + 2 * HOUR + 5 * MINUTE, 'Deploy v1.3', 'web-02', 'deploy,web-02'],
@@ -51,7 +44,7 @@ describe('an annotation set picked in the builder', () => {
       .post('/query')
       .send(body('simpod/query-0.6.5-anno-builder.json'))
       .expect(200);
-    expect(res.body).toEqual([{ type: 'table', refId: 'Anno', columns: COLUMNS, rows: DEPLOYS }]);
+    expect(res.body).toEqual([{ type: 'table', refId: 'Anno', columns: EVENT_COLUMNS, rows: DEPLOYS }]);
   });
 
   it('a panel query on it answers an events table with the annotation columns', async () => {
@@ -60,7 +53,7 @@ describe('an annotation set picked in the builder', () => {
       .send(panelQuery({ refId: 'A', target: 'deploys' }))
       .expect(200);
     expect(res.body).toEqual([
-      { type: 'table', refId: 'A', name: 'deploys', columns: COLUMNS, rows: DEPLOYS },
+      { type: 'table', refId: 'A', name: 'deploys', columns: EVENT_COLUMNS, rows: DEPLOYS },
     ]);
   });
 
@@ -80,14 +73,14 @@ describe('an annotation set picked in the builder', () => {
       .send(panelQuery({ refId: 'B', target: 'cpu.web-01' }))
       .expect(200);
     expect(res.body).toEqual([
-      { type: 'table', refId: 'A', name: 'deploys', columns: COLUMNS, rows: DEPLOYS },
-      { type: 'table', refId: 'A', name: 'maintenance', columns: COLUMNS, rows: MAINTENANCE },
+      { type: 'table', refId: 'A', name: 'deploys', columns: EVENT_COLUMNS, rows: DEPLOYS },
+      { type: 'table', refId: 'A', name: 'maintenance', columns: EVENT_COLUMNS, rows: MAINTENANCE },
       ...cpu.body,
-      { type: 'table', refId: 'B', name: 'deploys', columns: COLUMNS, rows: DEPLOYS },
+      { type: 'table', refId: 'B', name: 'deploys', columns: EVENT_COLUMNS, rows: DEPLOYS },
       {
         refId: 'C',
         name: 'maintenance',
-        fields: COLUMNS.map((c, i) => ({
+        fields: EVENT_COLUMNS.map((c, i) => ({
           name: c.text,
           type: c.type,
           values: MAINTENANCE.map((row) => row[i]),
@@ -123,7 +116,7 @@ describe('an annotation set picked in the builder', () => {
         datapoints: [],
         meta: { notices: [{ severity: 'warning', text: 'unknown metric "upper_5O"' }] },
       },
-      { type: 'table', refId: 'B', name: 'deploys', columns: COLUMNS, rows: DEPLOYS },
+      { type: 'table', refId: 'B', name: 'deploys', columns: EVENT_COLUMNS, rows: DEPLOYS },
     ]);
   });
 
@@ -136,7 +129,7 @@ describe('an annotation set picked in the builder', () => {
       {
         type: 'table',
         refId: 'Anno',
-        columns: COLUMNS,
+        columns: EVENT_COLUMNS,
         rows: [],
         meta: {
           notices: [
@@ -165,7 +158,7 @@ describe('an annotation set picked in the builder', () => {
         .post('/query')
         .send({ ...annotationQuery(target), range: { from: FROM - 5 * HOUR, to: FROM - 4 * HOUR } })
         .expect(200);
-      expect(res.body).toEqual([{ type: 'table', refId: 'Anno', columns: COLUMNS, rows: [] }]);
+      expect(res.body).toEqual([{ type: 'table', refId: 'Anno', columns: EVENT_COLUMNS, rows: [] }]);
     }
   });
 });
@@ -242,6 +235,8 @@ describe('a name that is both a metric and an annotation set', () => {
     expect(points.length).toBeGreaterThan(0);
     expect(points.map(([v]) => v)).toEqual(points.map(() => 1));
     const annotation = await request(app()).post('/query').send(annotationQuery('maintenance')).expect(200);
-    expect(annotation.body).toEqual([{ type: 'table', refId: 'Anno', columns: COLUMNS, rows: MAINTENANCE }]);
+    expect(annotation.body).toEqual([
+      { type: 'table', refId: 'Anno', columns: EVENT_COLUMNS, rows: MAINTENANCE },
+    ]);
   });
 });

@@ -1,21 +1,12 @@
 import request from 'supertest';
-import { body, FROM, HOUR, MINUTE, testApp } from '../helpers';
-
-/** The one table Grafana maps by field name: time, timeEnd, title, text, tags (docs/client-contract.md §3.6). */
-const COLUMNS = [
-  { text: 'time', type: 'time' },
-  { text: 'timeEnd', type: 'time' },
-  { text: 'title', type: 'string' },
-  { text: 'text', type: 'string' },
-  { text: 'tags', type: 'string' },
-];
+import { body, EVENT_COLUMNS, FROM, HOUR, MINUTE, testApp } from '../helpers';
 
 const DEPLOY_1 = [FROM + HOUR, null, 'Deploy v1.2', 'web-01 to prod', 'deploy,web-01'];
 const DEPLOY_2 = [FROM + 2 * HOUR, FROM + 2 * HOUR + 5 * MINUTE, 'Deploy v1.3', 'web-02', 'deploy,web-02'];
 const DEPLOY_3 = [FROM + 3 * HOUR, null, 'Deploy db', 'db-01', 'deploy,db-01'];
 const maintenance = (at: number) => [at, at + 15 * MINUTE, 'Maintenance', 'window', 'ops'];
 
-const table = (rows: unknown[][]) => [{ type: 'table', refId: 'Anno', columns: COLUMNS, rows }];
+const table = (rows: unknown[][]) => [{ type: 'table', refId: 'Anno', columns: EVENT_COLUMNS, rows }];
 
 describe('native annotations through POST /query (JSON data source >= 0.3)', () => {
   it.each<[string, string, unknown[][]]>([
