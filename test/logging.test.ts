@@ -1,4 +1,6 @@
 import express from 'express';
+import fc from 'fast-check';
+import pino from 'pino';
 import request from 'supertest';
 import { createPino, pinoLogger } from '../src/process/logging';
 import { createRouter } from '../src/http/router';
@@ -130,6 +132,39 @@ describe('request lines through a Logger of its own', () => {
     expect(lines.map(({ msg, method, password }) => ({ msg, method, password }))).toEqual([
       { msg: 'request', method: 'GET', password: undefined },
       { msg: 'other', method: undefined, password: '[redacted]' },
+    ]);
+  });
+
+  it('the hand-built request line is byte for byte what pino writes for the same fields', () => {
+    const raw: string[] = [];
+    const own: string[] = [];
+    const logger = pinoLogger(createPino('info', { write: (l: string) => own.push(l) }));
+    const reference = createPino('info', { write: (l: string) => raw.push(l) });
+    const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'OPTIONS', 'PROPFIND'),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.integer({ min: 100, max: 599 }),
+        fc.integer({ min: 0, max: 10_000_000 }).map((n) => n / 10),
+        fc.boolean(),
+        (method, path, status, ms, aborted) => {
+          const line = { method, path, status, ms, ...(aborted ? { aborted: true as const } : {}) };
+          logger.request?.(line);
+          reference.info(line, 'request');
+          expect(withoutTime(own[own.length - 1] as string)).toBe(withoutTime(raw[raw.length - 1] as string));
+        },
+      ),
+    );
+    expect(own.length).toBeGreaterThan(50);
+  });
+
+  it('a pino logger made elsewhere still gets its request line through pino', () => {
+    const { lines, stream } = capture();
+    const logger = pinoLogger(pino({ messageKey: 'message', base: { app: 'x' } }, stream));
+    logger.request?.({ method: 'GET', path: '/', status: 200, ms: 0.3 });
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'request', app: 'x', method: 'GET', path: '/', status: 200 }),
     ]);
   });
 });

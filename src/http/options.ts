@@ -23,10 +23,23 @@ export interface Logger {
   info?(message: string, fields?: Readonly<Record<string, unknown>>): void;
   /**
    * The per-request line, at info level, when the logger has a cheaper way to write it than `info`: its
-   * fields are fixed (method, path, status, ms, aborted), so an adapter may skip any credential scan.
+   * fields are fixed (RequestLine), so an adapter may skip any credential scan or generic serialisation.
    * Without it the line goes through `info('request', fields)`.
    */
-  request?(fields: Readonly<Record<string, unknown>>): void;
+  request?(line: RequestLine): void;
+}
+
+/** The fields of the per-request log line (src/http/request-log.ts), and only those. */
+export interface RequestLine {
+  /** As Node's HTTP parser read it: an HTTP token, never quoted. */
+  readonly method: string;
+  /** Without the query string, cut at 200 characters. */
+  readonly path: string;
+  readonly status: number;
+  /** Milliseconds from arrival to the end of the answer, to 0.1 ms. */
+  readonly ms: number;
+  /** Present (true) when the client went away before the answer was sent. */
+  readonly aborted?: true;
 }
 
 /**
