@@ -17,3 +17,11 @@ export function sendJsonText(res: Response, json: string): void {
 export function sendJson(res: Response, value: unknown): void {
   sendJsonText(res, JSON.stringify(value));
 }
+
+/** `sendJsonText` of an answer already encoded as UTF-8 JSON (http/memo.ts). */
+export function sendJsonBytes(res: Response, json: Buffer): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', json.length);
+  res.end(json);
+}

@@ -19,6 +19,12 @@ import type {
 export class Registry {
   readonly #metrics = new Map<string, Metric>();
   readonly #annotations = new Map<string, AnnotationSet>();
+  #revision = 0;
+
+  /** Counts the changes so far: an answer computed from this registry stays valid while it is the same. */
+  get revision(): number {
+    return this.#revision;
+  }
 
   addTimeSeries(def: TimeSeriesDefinition): TimeSeriesMetric {
     this.#checkName(def.name, 'metric');
@@ -56,6 +62,7 @@ export class Registry {
       payloads: checkPayloadFields(def.name, def.payloads, true),
     };
     this.#metrics.set(def.name, metric);
+    this.#revision++;
     return metric;
   }
 
@@ -100,6 +107,7 @@ export class Registry {
       payloads: checkPayloadFields(def.name, def.payloads, false),
     };
     this.#metrics.set(def.name, metric);
+    this.#revision++;
     return metric;
   }
 
@@ -118,6 +126,7 @@ export class Registry {
       recurring: def.recurring ?? [],
     };
     this.#annotations.set(def.name, set);
+    this.#revision++;
     return set;
   }
 
