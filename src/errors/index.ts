@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   UNKNOWN_METRIC: 400,
   INVALID_PAYLOAD: 400,
   INVALID_VARIABLE_QUERY: 400,
+  TOO_MANY_ROWS: 422,
   UNAUTHORIZED: 401,
   TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
@@ -21,7 +22,12 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,
+  SOURCE_FAILED: 502,
+  DATABASE_QUERY_FAILED: 502,
   OVERLOADED: 503,
+  DATABASE_UNAVAILABLE: 503,
+  SOURCE_TIMEOUT: 504,
+  DATABASE_TIMEOUT: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -88,6 +94,74 @@ export class PayloadError extends AppError {
 export class VariableQueryError extends AppError {
   constructor(message: string, field: string) {
     super('INVALID_VARIABLE_QUERY', message, { field });
+  }
+}
+
+/**
+ * A source (a user function, a database) failed while reading `metric`: the target gets this as its
+ * error, the request's other targets are still answered. `cause` is logged once, never sent.
+ */
+export class SourceError extends AppError {
+  readonly metric: string;
+  constructor(code: ErrorCode, metric: string, message: string, cause?: unknown) {
+    super(code, message, cause === undefined ? {} : { cause });
+    this.metric = metric;
+  }
+}
+
+/** What names a database in its errors: `database "plant"`. */
+function databaseText(database: string): string {
+  return `database ${JSON.stringify(database)}`;
+}
+
+/** A declared database does not answer (connection refused, DNS, authentication, too many clients). */
+export class DatabaseUnavailableError extends AppError {
+  readonly database: string;
+  constructor(database: string, detail: string, cause?: unknown) {
+    super(
+      'DATABASE_UNAVAILABLE',
+      `${databaseText(database)} is unreachable: ${detail}`,
+      cause === undefined ? {} : { cause },
+    );
+    this.database = database;
+  }
+}
+
+/** A statement ran past its statement timeout (and was cancelled in the database), or no connection came free in time. */
+export class DatabaseTimeoutError extends AppError {
+  readonly database: string;
+  constructor(database: string, detail: string, cause?: unknown) {
+    super(
+      'DATABASE_TIMEOUT',
+      `${databaseText(database)} timed out: ${detail}`,
+      cause === undefined ? {} : { cause },
+    );
+    this.database = database;
+  }
+}
+
+/** The database refused the statement (a syntax error, an unknown column, a read-only violation). */
+export class DatabaseQueryError extends AppError {
+  readonly database: string;
+  constructor(database: string, detail: string, cause?: unknown) {
+    super(
+      'DATABASE_QUERY_FAILED',
+      `${databaseText(database)} refused the query: ${detail}`,
+      cause === undefined ? {} : { cause },
+    );
+    this.database = database;
+  }
+}
+
+/** A query answered more rows than the cap: the answer says how to aggregate instead. */
+export class RowLimitError extends AppError {
+  readonly database: string;
+  constructor(database: string, maxRows: number) {
+    super(
+      'TOO_MANY_ROWS',
+      `${databaseText(database)} answered more than ${maxRows} rows; aggregate in the query with $__timeGroup(column, $__interval) and GROUP BY, or raise the database's maxRows`,
+    );
+    this.database = database;
   }
 }
 
