@@ -3,6 +3,7 @@
  * range: what the HTTP figures cannot separate from the framework. Median of a few batches.
  */
 import { rollupFor, readSeries } from '../src/query/read';
+import { pointReader } from '../src/sources/point';
 import { encodeResults } from '../src/query/encode';
 import type { SeriesResult } from '../src/query/run';
 import type { TimeSeriesMetric } from '../src/registry/types';
@@ -25,6 +26,7 @@ function metric(name: string, source: TimeSeriesMetric['source']): TimeSeriesMet
     unit: undefined,
     aggregation: 'avg',
     source,
+    reader: pointReader(source),
   };
 }
 

@@ -30,9 +30,9 @@ export interface WireMetric {
   payloads: WirePayloadField[];
 }
 
-/** Notices Grafana shows on the panel (a warning triangle with the text). */
+/** Notices Grafana shows on the panel (a warning or error triangle with the text). */
 export interface WireNotices {
-  notices: Array<{ severity: 'warning'; text: string }>;
+  notices: Array<{ severity: 'warning' | 'error'; text: string }>;
 }
 
 /** A timeserie as both clients parse it: `datapoints` are `[value, epochMs]`, gaps are `null`. */
@@ -52,6 +52,7 @@ export interface WireTable {
   name: string;
   columns: Array<{ text: string; type: string }>;
   rows: unknown[][];
+  meta?: WireNotices;
 }
 
 export type WireFieldType = 'time' | 'number' | 'string' | 'boolean';

@@ -12,12 +12,13 @@ export interface EndpointContext {
   readonly patterns: PatternOptions;
 }
 
-/** A route handler whose body has been checked against the schema with `$id` `schemaId`. */
+/**
+ * A route handler whose body has been checked against the schema with `$id` `schemaId`. `handle` may be
+ * async: Express 5 passes a rejected promise to the error handler, as it does a thrown error.
+ */
 export function validated<T>(
   schemaId: string,
-  handle: (body: T, res: Response, req: Request) => void,
+  handle: (body: T, res: Response, req: Request) => void | Promise<void>,
 ): RequestHandler {
-  return (req, res) => {
-    handle(validate<T>(schemaId, req.body), res, req);
-  };
+  return (req, res) => handle(validate<T>(schemaId, req.body), res, req);
 }

@@ -1,5 +1,6 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError, ValidationError } from '../errors';
+import { ClientGone, RequestTimeout } from '../sources/call';
 import { onResponseDone } from './done';
 import { sendError } from './errors';
 
@@ -48,19 +49,35 @@ export function inFlightLimit(max: number): RequestHandler | undefined {
   };
 }
 
+/** A request's timeout, armed by requestTimeout: the handler's work to abort once it has started. */
+interface Deadline {
+  readonly ms: number;
+  controller: AbortController | undefined;
+}
+
+/** The deadlines of the requests in flight that have one (a body, a timeout set): nothing on the others. */
+const deadlines = new WeakMap<Request, Deadline>();
+
 /**
- * Answers 408 TIMEOUT (with `Connection: close`) when a request has not been answered `ms` after it
- * reached the router. The handlers are synchronous, so the only time this can bound is the time spent
- * waiting for the client: a body that trickles in. It cannot interrupt a handler that is computing (the
- * query limits bound that). Once the answer has started it does nothing: Node's socket timeouts apply.
- * A request without a body (GET, HEAD, OPTIONS, or no Content-Length and no chunked body) is complete
- * when it reaches the router, so it arms no timer. Returns undefined when `ms` is 0.
+ * Bounds a request to `ms` from when it reached the router. While the body is still arriving (it trickles
+ * in), the answer is 408 TIMEOUT with `Connection: close`. Once a handler has taken a signal
+ * (requestSignal) the timer aborts that handler's work instead, and the handler answers: the targets
+ * still waiting for a source get SOURCE_TIMEOUT (504 when nothing else was answered). Once the answer has
+ * started it does nothing: Node's socket timeouts apply. A request without a body (GET, HEAD, OPTIONS, or
+ * no Content-Length and no chunked body) arms no timer: every endpoint that reads a source takes a body.
+ * Returns undefined when `ms` is 0.
  */
 export function requestTimeout(ms: number): RequestHandler | undefined {
   if (ms <= 0) return undefined;
   return (req, res, next) => {
     if (!hasBody(req)) return next();
+    const deadline: Deadline = { ms, controller: undefined };
+    deadlines.set(req, deadline);
     const timer = setTimeout(() => {
+      if (deadline.controller !== undefined) {
+        deadline.controller.abort(new RequestTimeout(ms));
+        return;
+      }
       if (res.headersSent) return;
       res.setHeader('Connection', 'close'); // the rest of the body may still be on its way
       sendError(res, new AppError('TIMEOUT', `request not complete after ${ms} ms (body sent too slowly?)`));
@@ -68,6 +85,23 @@ export function requestTimeout(ms: number): RequestHandler | undefined {
     onResponseDone(res, () => clearTimeout(timer));
     next();
   };
+}
+
+/**
+ * The signal of a handler's work that may reach a source: it fires when the request timeout runs out
+ * (reason RequestTimeout) or when the response is over, which before an answer means the client went away
+ * (reason ClientGone). Call it only on paths that reach a reader: it costs a controller and a callback.
+ */
+export function requestSignal(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  if (res.headersSent) {
+    controller.abort(new ClientGone()); // already answered (a 408 while the body arrived): do no work
+    return controller.signal;
+  }
+  const deadline = deadlines.get(req);
+  if (deadline !== undefined) deadline.controller = controller;
+  onResponseDone(res, () => controller.abort(new ClientGone()));
+  return controller.signal;
 }
 
 /**

@@ -7,9 +7,19 @@
  * `config.displayNameFromDS` (the name Grafana's data source API reserves for the source's own series
  * name, which a panel override may still replace). A table becomes one typed field per column.
  */
-import type { WireField, WireFrame } from '../contract/responses';
+import type { WireField, WireFrame, WireNotices } from '../contract/responses';
 import { gapToNull } from '../series/columnar';
 import type { SeriesResult, TableResult } from './run';
+
+/** The notices of a result: its warning, its source's error; undefined when it has none. */
+export function metaOf(r: SeriesResult | TableResult): WireNotices | undefined {
+  const notice = r.kind === 'timeserie' ? r.notice : undefined;
+  if (notice === undefined && r.error === undefined) return undefined;
+  const notices: WireNotices['notices'] = [];
+  if (notice !== undefined) notices.push({ severity: 'warning', text: notice });
+  if (r.error !== undefined) notices.push({ severity: 'error', text: r.error });
+  return { notices };
+}
 
 /** A series as a two-field frame; gaps (NaN) become null. */
 export function seriesFrame(r: SeriesResult): WireFrame {
@@ -29,13 +39,14 @@ export function seriesFrame(r: SeriesResult): WireFrame {
     name: r.target,
     fields: [{ name: 'Time', type: 'time', values: time }, valueField],
   };
-  if (r.notice !== undefined) frame.meta = { notices: [{ severity: 'warning', text: r.notice }] };
+  const meta = metaOf(r);
+  if (meta !== undefined) frame.meta = meta;
   return frame;
 }
 
 /** A table as one field per column, in column order. */
 export function tableFrame(r: TableResult): WireFrame {
-  return {
+  const frame: WireFrame = {
     refId: r.refId,
     name: r.name,
     fields: r.columns.map((c, i) => ({
@@ -44,4 +55,7 @@ export function tableFrame(r: TableResult): WireFrame {
       values: r.rows.map((row) => row[i] ?? null),
     })),
   };
+  const meta = metaOf(r);
+  if (meta !== undefined) frame.meta = meta;
+  return frame;
 }

@@ -1,18 +1,17 @@
-import { UnknownMetricError } from '../errors';
+import { type SourceError, UnknownMetricError } from '../errors';
 import { eventsOfSet } from '../metadata/annotations';
 import type { Registry } from '../registry/registry';
 import type { AnnotationSet, TableMetric, TimeSeriesMetric } from '../registry/types';
 import { gapToNull } from '../series/columnar';
 import { type CompiledFilters, compileFilters } from '../series/filters';
-import { rowsInRange } from '../series/rows';
 import type { PatternOptions } from '../series/saferegex';
 import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
+import { isClientGone } from '../sources/call';
 import { EVENT_COLUMNS, eventRow } from './native-annotations';
 import type { QueryPlan, QueryTarget } from './normalize';
 import { payloadFormat, type ResultFormat } from './payload/builtins';
 import { readChoices, type TargetChoices, transformColumns } from './payload/choices';
-import type { Selectors } from './payload/selectors';
-import { readSeries } from './read';
+import { type ReadContext, type ReadSeries, readSeriesOf, readTableOf } from './sourced';
 import { namedAnnotationSets, resolveNames, selectionOf } from './selection';
 
 export interface SeriesResult {
@@ -25,6 +24,8 @@ export interface SeriesResult {
   readonly points: Columns;
   /** A warning Grafana shows on the panel (a target that matched nothing while others did). */
   readonly notice?: string;
+  /** The error of a source that failed: the series is empty and Grafana shows this as an error notice. */
+  readonly error?: string;
 }
 
 export interface TableResult {
@@ -33,6 +34,8 @@ export interface TableResult {
   readonly name: string;
   readonly columns: readonly TableColumn[];
   readonly rows: ReadonlyArray<readonly Cell[]>;
+  /** The error of a source that failed: the table is empty and Grafana shows this as an error notice. */
+  readonly error?: string;
 }
 
 /** A series or table the target asked to receive as a Grafana data frame (query/frames.ts). */
@@ -43,21 +46,45 @@ export interface FrameResult {
 
 export type QueryResult = SeriesResult | TableResult | FrameResult;
 
-/** The pattern cap for targets and ad hoc filters. */
-export type RunOptions = PatternOptions;
+/** Where a failing source is reported: the app's Logger fits. */
+export interface FailureLog {
+  error(message: string, error?: unknown): void;
+}
+
+export interface RunOptions extends PatternOptions {
+  /** Fires when the client goes away or the request times out; every reader gets it. */
+  readonly signal?: AbortSignal;
+  /** Each failing source is logged here once, with its cause. */
+  readonly log?: FailureLog;
+}
 
 const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0) };
+const NEVER = new AbortController().signal;
+
+/** One target's results, in order, and the errors of the sources that failed for it. */
+interface TargetAnswer {
+  readonly results: QueryResult[];
+  readonly errors: SourceError[];
+}
 
 /**
- * Resolves every target against the registry and reads its data, in request order.
+ * Resolves every target against the registry and reads its data through each metric's reader, all targets
+ * at once, the results in request order.
  * A target that matches no metric fails the whole request (400 naming it) only when no other target
  * matched; otherwise it yields an empty series with a warning notice, so the other panels still draw.
+ * A source that fails (throws, rejects, answers a bad shape, outlives the request) gives its metric an
+ * empty result with an error notice, logged once; only when every result failed does the request fail,
+ * with the first error (its own code and status: SOURCE_FAILED 502, SOURCE_TIMEOUT 504, …).
  * A target's payload (query/payload/choices.ts) narrows its metrics by label, overrides the aggregation,
  * applies declared value transforms and picks the format; `frames` wraps each result as a FrameResult.
  * A target naming an annotation set (alone or as one value of `(a|b)`) gets the set's events in the range
  * as a table with the columns of an annotation query (time, timeEnd, title, text, tags).
  */
-export function runQuery(registry: Registry, plan: QueryPlan, options: RunOptions = {}): QueryResult[] {
+export async function runQuery(
+  registry: Registry,
+  plan: QueryPlan,
+  options: RunOptions = {},
+): Promise<QueryResult[]> {
   const filters = compileFilters(plan.filters, options);
   const names = registry.names();
   const perTarget = plan.targets.map((t) => ({
@@ -72,34 +99,109 @@ export function runQuery(registry: Registry, plan: QueryPlan, options: RunOption
     const list = unmatched.map((t) => JSON.stringify(t)).join(', ');
     throw new UnknownMetricError(unmatched[0] as string, `unknown metric ${list}`);
   }
-  const results: QueryResult[] = [];
-  for (const { target, names: matched, sets } of perTarget) {
+  const ctx: ReadContext = { plan, filters, signal: options.signal ?? NEVER };
+  // Payloads are read before any source is asked, so a bad payload is answered as such (400).
+  const work = perTarget.map(({ target, names: matched, sets }) => {
     const field = `body/targets/${target.index}/payload`;
     if (matched.length === 0) {
       const format = payloadFormat(target.payload, field) ?? target.format;
-      if (sets.length === 0) results.push(inFormat(format, unknownTargetNotice(target)));
-      for (const set of sets) results.push(inFormat(format, eventsTable(target, set, plan.range, filters)));
-      continue;
+      return () => Promise.resolve(annotationTarget(target, format, sets, plan.range, filters));
     }
     const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
     const choices = readChoices(target.payload, selection, field, options);
-    const format = choices.format ?? target.format;
-    const series = selection.series.filter(
-      (m) => filters.matchesLabels(m.labels) && choices.selectors.keepsSeries(m),
-    );
-    if (format === 'table' && series.length > 0) {
-      results.push(seriesAsTable(target, series, plan, choices));
-    } else {
-      for (const metric of series)
-        results.push(inFormat(format, seriesResult(target, metric, plan, choices)));
-    }
-    for (const table of selection.tables) {
-      const result = tableResult(target, table, plan.range, filters, choices.selectors);
-      if (result !== undefined) results.push(inFormat(format, result));
-    }
-    for (const set of sets) results.push(inFormat(format, eventsTable(target, set, plan.range, filters)));
+    return () => metricTarget(ctx, target, selection.series, selection.tables, sets, choices);
+  });
+  const answers = await Promise.all(work.map((run) => run()));
+  const results = answers.flatMap((a) => a.results);
+  const errors = answers.flatMap((a) => a.errors);
+  for (const error of errors) {
+    if (!isClientGone(error)) options.log?.error(error.message, error.cause ?? error);
   }
+  if (errors.length > 0 && results.every(failed)) throw errors[0] as SourceError;
   return results;
+}
+
+function failed(result: QueryResult): boolean {
+  return (result.kind === 'frame' ? result.source : result).error !== undefined;
+}
+
+function annotationTarget(
+  target: QueryTarget,
+  format: ResultFormat | undefined,
+  sets: readonly AnnotationSet[],
+  range: TimeRange,
+  filters: CompiledFilters,
+): TargetAnswer {
+  const results: QueryResult[] = [];
+  if (sets.length === 0) results.push(inFormat(format, unknownTargetNotice(target)));
+  for (const set of sets) results.push(inFormat(format, eventsTable(target, set, range, filters)));
+  return { results, errors: [] };
+}
+
+async function metricTarget(
+  ctx: ReadContext,
+  target: QueryTarget,
+  allSeries: readonly TimeSeriesMetric[],
+  tables: readonly TableMetric[],
+  sets: readonly AnnotationSet[],
+  choices: TargetChoices,
+): Promise<TargetAnswer> {
+  const format = choices.format ?? target.format;
+  // A series whose own labels fail the filters is not read at all.
+  const series = allSeries.filter(
+    (m) => ctx.filters.matchesLabels(m.labels) && choices.selectors.keepsSeries(m),
+  );
+  const [read, readTables] = await Promise.all([
+    Promise.all(series.map((m) => readSeriesOf(ctx, target, m, choices))),
+    Promise.all(tables.map((t) => readTableOf(ctx, target, t, choices))),
+  ]);
+  const results: QueryResult[] = [];
+  const errors: SourceError[] = [];
+  const good: Array<{ metric: TimeSeriesMetric; series: ReadSeries[] }> = [];
+  const failures: QueryResult[] = [];
+  read.forEach((outcome, i) => {
+    const metric = series[i] as TimeSeriesMetric;
+    if (outcome.ok) {
+      good.push({ metric, series: outcome.value });
+      if (format !== 'table') {
+        for (const s of outcome.value)
+          results.push(inFormat(format, seriesResult(target, metric, s, choices)));
+      }
+      return;
+    }
+    errors.push(outcome.error);
+    (format === 'table' ? failures : results).push(
+      inFormat(format, failedSeries(target, metric, outcome.error.message)),
+    );
+  });
+  if (format === 'table' && good.length > 0) results.push(seriesAsTable(target, good, choices));
+  results.push(...failures);
+  readTables.forEach((outcome, i) => {
+    const table = tables[i] as TableMetric;
+    const name = table.displayName ?? table.name;
+    if (!outcome.ok) {
+      errors.push(outcome.error);
+      results.push(
+        inFormat(format, {
+          kind: 'table',
+          refId: target.refId,
+          name,
+          columns: [],
+          rows: [],
+          error: outcome.error.message,
+        }),
+      );
+      return;
+    }
+    const { columns } = outcome.value;
+    const selected = choices.selectors.tableRows({ ...table, columns }, outcome.value.rows);
+    if (selected !== undefined) {
+      results.push(inFormat(format, { kind: 'table', refId: target.refId, name, columns, rows: selected }));
+    }
+  });
+  for (const set of sets)
+    results.push(inFormat(format, eventsTable(target, set, ctx.plan.range, ctx.filters)));
+  return { results, errors };
 }
 
 /** An annotation set's events in the range, as the table an annotation query answers; ad hoc filters apply. */
@@ -126,33 +228,42 @@ function inFormat(format: ResultFormat | undefined, result: SeriesResult | Table
 function seriesResult(
   target: QueryTarget,
   metric: TimeSeriesMetric,
-  plan: QueryPlan,
+  series: ReadSeries,
   choices: TargetChoices,
 ): SeriesResult {
-  const points = readSeries(metric, plan.range, {
-    maxDataPoints: plan.maxDataPoints,
-    intervalMs: plan.intervalMs,
-    ...(choices.aggregation === undefined ? {} : { aggregation: choices.aggregation }),
-  });
   const transform = choices.transformOf(metric);
+  return {
+    kind: 'timeserie',
+    refId: target.refId,
+    target: (metric.displayName ?? metric.name) + series.suffix,
+    labels: series.labels,
+    unit: transform?.unit ?? metric.unit,
+    points: transform === undefined ? series.points : transformColumns(series.points, transform),
+  };
+}
+
+function failedSeries(target: QueryTarget, metric: TimeSeriesMetric, error: string): SeriesResult {
   return {
     kind: 'timeserie',
     refId: target.refId,
     target: metric.displayName ?? metric.name,
     labels: metric.labels,
-    unit: transform?.unit ?? metric.unit,
-    points: transform === undefined ? points : transformColumns(points, transform),
+    unit: metric.unit,
+    points: EMPTY,
+    error,
   };
 }
 
 /** Legacy "Format as: Table" on time series: one table with Time, Metric, every label, Value. */
 function seriesAsTable(
   target: QueryTarget,
-  series: readonly TimeSeriesMetric[],
-  plan: QueryPlan,
+  read: ReadonlyArray<{ metric: TimeSeriesMetric; series: readonly ReadSeries[] }>,
   choices: TargetChoices,
 ): TableResult {
-  const labelKeys = [...new Set(series.flatMap((m) => Object.keys(m.labels)))];
+  const all = read.flatMap(({ metric, series }) =>
+    series.map((s) => seriesResult(target, metric, s, choices)),
+  );
+  const labelKeys = [...new Set(all.flatMap((s) => Object.keys(s.labels)))];
   const columns: TableColumn[] = [
     { text: 'Time', type: 'time' },
     { text: 'Metric', type: 'string' },
@@ -160,41 +271,14 @@ function seriesAsTable(
     { text: 'Value', type: 'number' },
   ];
   const rows: Cell[][] = [];
-  for (const metric of series) {
-    const { times, values } = seriesResult(target, metric, plan, choices).points;
-    const labelCells = labelKeys.map((k) => metric.labels[k] ?? null);
+  for (const s of all) {
+    const { times, values } = s.points;
+    const labelCells = labelKeys.map((k) => s.labels[k] ?? null);
     for (let i = 0; i < times.length; i++) {
-      rows.push([
-        times[i] as number,
-        metric.displayName ?? metric.name,
-        ...labelCells,
-        gapToNull(values[i] as number),
-      ]);
+      rows.push([times[i] as number, s.target, ...labelCells, gapToNull(values[i] as number)]);
     }
   }
   return { kind: 'table', refId: target.refId, name: target.target, columns, rows };
-}
-
-/**
- * Rows inside the range (when the table has a time column) that pass the ad hoc filters and the payload's
- * label selection; undefined when the selection leaves the table out (it lacks a selected column).
- */
-function tableResult(
-  target: QueryTarget,
-  table: TableMetric,
-  range: TimeRange,
-  filters: CompiledFilters,
-  selectors: Selectors,
-): TableResult | undefined {
-  const selected = selectors.tableRows(table, rowsInRange(table.rows, table.timeColumn, range));
-  if (selected === undefined) return undefined;
-  return {
-    kind: 'table',
-    refId: target.refId,
-    name: table.displayName ?? table.name,
-    columns: table.columns,
-    rows: filters.filterRows(table.columns, selected),
-  };
 }
 
 function unknownTargetNotice(target: QueryTarget): SeriesResult {

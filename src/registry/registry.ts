@@ -1,10 +1,13 @@
 import { FixtureError } from '../errors';
 import { isAggregation } from '../series/types';
+import { pointReader } from '../sources/point';
+import { storedTableReader } from '../sources/table';
 import { checkPayloadFields } from './payloads';
 import type {
   AnnotationSet,
   AnnotationSetDefinition,
   Metric,
+  PointSource,
   TableDefinition,
   TableMetric,
   TimeSeriesDefinition,
@@ -34,8 +37,9 @@ export class Registry {
         field: `${def.name}/aggregation`,
       });
     }
-    if (def.source.kind === 'stored') {
-      const { times, values } = def.source.columns;
+    const source = sourceOf(def);
+    if (source.kind === 'stored') {
+      const { times, values } = source.columns;
       if (times.length !== values.length) {
         throw new FixtureError('times and values differ in length', { field: def.name });
       }
@@ -58,7 +62,8 @@ export class Registry {
       labels: Object.freeze(labels),
       unit: def.unit,
       aggregation,
-      source: def.source,
+      source,
+      reader: pointReader(source),
       payloads: checkPayloadFields(def.name, def.payloads, true),
     };
     this.#metrics.set(def.name, metric);
@@ -68,10 +73,19 @@ export class Registry {
 
   addTable(def: TableDefinition): TableMetric {
     this.#checkName(def.name, 'metric');
-    if (def.columns.length === 0)
+    const reader = def.reader ?? (def.read === undefined ? undefined : { read: def.read });
+    if (reader !== undefined && def.reader !== undefined && def.read !== undefined) {
+      throw new FixtureError('give a table either reader or read, not both', { field: def.name });
+    }
+    if (reader !== undefined && (def.rows ?? []).length > 0) {
+      throw new FixtureError('a table with a reader has no stored rows', { field: `${def.name}/rows` });
+    }
+    const columns = def.columns ?? [];
+    const rows = def.rows ?? [];
+    if (reader === undefined && columns.length === 0)
       throw new FixtureError('a table needs at least one column', { field: def.name });
     const seen = new Set<string>();
-    for (const column of def.columns) {
+    for (const column of columns) {
       if (seen.has(column.text)) {
         throw new FixtureError(`duplicate column ${JSON.stringify(column.text)}`, {
           field: `${def.name}/columns`,
@@ -79,14 +93,14 @@ export class Registry {
       }
       seen.add(column.text);
     }
-    def.rows.forEach((row, i) => {
-      if (row.length !== def.columns.length) {
-        throw new FixtureError(`row has ${row.length} cells, expected ${def.columns.length}`, {
+    rows.forEach((row, i) => {
+      if (row.length !== columns.length) {
+        throw new FixtureError(`row has ${row.length} cells, expected ${columns.length}`, {
           field: `${def.name}/rows/${i}`,
         });
       }
       row.forEach((cell, j) => {
-        const column = def.columns[j];
+        const column = columns[j];
         if (cell === null || column === undefined) return;
         const expected = column.type === 'time' ? 'number' : column.type;
         if (typeof cell !== expected) {
@@ -96,14 +110,15 @@ export class Registry {
         }
       });
     });
-    const timeColumn = def.columns.findIndex((c) => c.type === 'time');
+    const timeColumn = columns.findIndex((c) => c.type === 'time');
     const metric: TableMetric = {
       kind: 'table',
       name: def.name,
       displayName: def.displayName,
-      columns: def.columns,
-      rows: def.rows,
+      columns,
+      rows,
       timeColumn: timeColumn === -1 ? undefined : timeColumn,
+      reader: reader ?? storedTableReader(columns, rows),
       payloads: checkPayloadFields(def.name, def.payloads, false),
     };
     this.#metrics.set(def.name, metric);
@@ -124,6 +139,7 @@ export class Registry {
       tags: def.tags ?? [],
       events: [...(def.events ?? [])].sort((a, b) => a.time - b.time),
       recurring: def.recurring ?? [],
+      ...(def.reader === undefined ? {} : { reader: def.reader }),
     };
     this.#annotations.set(def.name, set);
     this.#revision++;
@@ -159,4 +175,23 @@ export class Registry {
       throw new FixtureError(`metric ${JSON.stringify(name)} is already defined`);
     }
   }
+}
+
+/** The definition's source: `source`, or `read` as a reader; exactly one of them. */
+function sourceOf(def: TimeSeriesDefinition): PointSource {
+  if (def.source !== undefined && def.read !== undefined) {
+    throw new FixtureError('give a time series either source or read, not both', { field: def.name });
+  }
+  if (def.read !== undefined) {
+    if (typeof def.read !== 'function')
+      throw new FixtureError('read must be a function', { field: def.name });
+    return { kind: 'reader', reader: { read: def.read } };
+  }
+  if (def.source === undefined) {
+    throw new FixtureError('a time series needs a source or a read function', { field: def.name });
+  }
+  if (def.source.kind === 'reader' && typeof def.source.reader?.read !== 'function') {
+    throw new FixtureError('source.reader must have a read function', { field: def.name });
+  }
+  return def.source;
 }

@@ -8,13 +8,23 @@ import type {
   TimeRange,
 } from '../series/types';
 import type { PayloadFieldDefinition } from './payloads';
+import type {
+  AnnotationReader,
+  ReadRequest,
+  SeriesAnswer,
+  SeriesReader,
+  TableAnswer,
+  TableReader,
+} from '../sources/types';
 
 /** Where a time series gets its points. */
 export type PointSource =
   /** Stored points: columnar, sorted ascending by time. */
   | { readonly kind: 'stored'; readonly columns: Columns }
   /** Computed on demand by a deterministic generator. */
-  | { readonly kind: 'generated'; readonly generator: GeneratorSpec };
+  | { readonly kind: 'generated'; readonly generator: GeneratorSpec }
+  /** Read on each query from a reader: a user function, a database (docs/sources.md). */
+  | { readonly kind: 'reader'; readonly reader: SeriesReader };
 
 /** What a caller passes to define a time series metric (fixtures or code). */
 export interface TimeSeriesDefinition {
@@ -26,7 +36,10 @@ export interface TimeSeriesDefinition {
   readonly unit?: string;
   /** How buckets are reduced when the series is downsampled (default `avg`). */
   readonly aggregation?: Aggregation;
-  readonly source: PointSource;
+  /** Where the points come from; give either this or `read`. */
+  readonly source?: PointSource;
+  /** Short for `source: {kind: 'reader', reader: {read}}`: an async function answering each query. */
+  readonly read?: (request: ReadRequest) => Promise<SeriesAnswer>;
   /** Builder-mode payload fields of the JSON data source, besides the built-in ones (registry/payloads.ts). */
   readonly payloads?: readonly PayloadFieldDefinition[];
 }
@@ -34,8 +47,14 @@ export interface TimeSeriesDefinition {
 export interface TableDefinition {
   readonly name: string;
   readonly displayName?: string;
-  readonly columns: readonly TableColumn[];
-  readonly rows: readonly (readonly Cell[])[];
+  /** Required for stored rows; with a reader, the columns it answers (they feed /tag-keys), if known. */
+  readonly columns?: readonly TableColumn[];
+  /** Stored rows; a table with a reader has none. */
+  readonly rows?: readonly (readonly Cell[])[];
+  /** The rows come from this reader on each query (docs/sources.md). */
+  readonly reader?: TableReader;
+  /** Short for `reader: {read}`. */
+  readonly read?: (request: ReadRequest) => Promise<TableAnswer>;
   /** Builder-mode payload fields (no value transforms: those apply to time series). */
   readonly payloads?: readonly PayloadFieldDefinition[];
 }
@@ -65,6 +84,8 @@ export interface AnnotationSetDefinition {
   readonly tags?: readonly string[];
   readonly events?: readonly AnnotationEvent[];
   readonly recurring?: readonly RecurringAnnotation[];
+  /** More events, read on each request for the range (docs/sources.md). */
+  readonly reader?: AnnotationReader;
 }
 
 export interface TimeSeriesMetric {
@@ -75,6 +96,8 @@ export interface TimeSeriesMetric {
   readonly unit: string | undefined;
   readonly aggregation: Aggregation;
   readonly source: PointSource;
+  /** What the query pipeline reads the points through: the source's reader. */
+  readonly reader: SeriesReader;
   /** Declared builder fields; the registry always sets it (optional for metrics built by hand). */
   readonly payloads?: readonly PayloadFieldDefinition[];
 }
@@ -87,6 +110,8 @@ export interface TableMetric {
   readonly rows: readonly (readonly Cell[])[];
   /** Index of the first `time` column, if any: rows are filtered by range on it. */
   readonly timeColumn: number | undefined;
+  /** What the query pipeline reads the rows through: the stored rows', or the definition's reader. */
+  readonly reader: TableReader;
   /** Declared builder fields; the registry always sets it (optional for metrics built by hand). */
   readonly payloads?: readonly PayloadFieldDefinition[];
 }
@@ -98,6 +123,7 @@ export interface AnnotationSet {
   readonly tags: readonly string[];
   readonly events: readonly AnnotationEvent[];
   readonly recurring: readonly RecurringAnnotation[];
+  readonly reader?: AnnotationReader;
 }
 
 export type { Aggregation, Cell, Columns, ColumnType, GeneratorSpec, TableColumn, TimeRange };

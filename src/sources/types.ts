@@ -5,7 +5,7 @@
  * filters, except for what the source says it already did (`Prepared`).
  */
 import type { AnnotationEvent } from '../registry/types';
-import type { AdhocFilter, Cell, ColumnType, TimeRange } from '../series/types';
+import type { AdhocFilter, Aggregation, Cell, ColumnType, TimeRange } from '../series/types';
 
 /** What Grafana asked for one target, as a source sees it. */
 export interface ReadRequest {
@@ -17,6 +17,8 @@ export interface ReadRequest {
   readonly intervalMs: number;
   /** Most points per series the answer may carry. */
   readonly maxDataPoints: number;
+  /** How buckets are reduced: the metric's aggregation, or the one the target's payload picked. */
+  readonly aggregation: Aggregation;
   /** The request's ad hoc filters (already merged from `adhocFilters` and `filters`). */
   readonly filters: readonly AdhocFilter[];
   /** The target's payload (simpod's per-query object), `{}` when none. */

@@ -5,15 +5,17 @@ import { encodeResults } from '../../query/encode';
 import { encodeRows } from '../../query/rows';
 import { runQuery } from '../../query/run';
 import { type EndpointContext, validated } from '../context';
+import { requestSignal } from '../limits';
 import { sendJson, sendJsonText } from '../reply';
 
 /**
- * `POST /query`: validate → resolve targets → slice → downsample → filter → serialize (src/query).
+ * `POST /query`: validate → resolve targets → read each metric's source → clip, bucket, filter what the
+ * source did not → serialize (src/query). Sources get a signal that fires on timeout or disconnect.
  * An annotation query of the JSON data source (refId `Anno`, `scopedVars.__annotation`) is answered with
  * the annotation events instead (query/native-annotations.ts).
  */
 export function query(ctx: EndpointContext) {
-  return validated<QueryRequest>(REQUEST_SCHEMAS.query, (body, res) => {
+  return validated<QueryRequest>(REQUEST_SCHEMAS.query, async (body, res, req) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
     if (isAnnotationQuery(body)) {
       sendJson(res, answerAnnotationQuery(ctx.registry(), body, clock, ctx.patterns));
@@ -21,7 +23,12 @@ export function query(ctx: EndpointContext) {
     }
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
     // The same bytes as JSON.stringify(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
-    const results = runQuery(ctx.registry(), plan, ctx.patterns);
+    const signal = requestSignal(req, res);
+    const results = await runQuery(ctx.registry(), plan, {
+      ...ctx.patterns,
+      signal,
+      log: ctx.options.logger,
+    });
     const json = plan.rows ? encodeRows(results) : encodeResults(results);
     sendJsonText(res, json);
   });
