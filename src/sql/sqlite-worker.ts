@@ -1,0 +1,83 @@
+/**
+ * The worker thread behind one SQLite connection (src/sql/sqlite.ts): better-sqlite3 is synchronous, so
+ * its statements run here, off the server's event loop, and a statement past its timeout is stopped by
+ * terminating the thread. One statement at a time; messages are plain values.
+ */
+import Sqlite from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface WorkerData {
+  readonly file: string;
+  readonly readOnly: boolean;
+}
+
+export interface WorkerJob {
+  readonly id: number;
+  readonly text: string;
+  readonly params: ReadonlyArray<string | number | boolean | null>;
+  readonly maxRows: number;
+}
+
+export type WorkerColumn = { readonly name: string; readonly declared: string | null };
+
+export type WorkerAnswer =
+  | { readonly kind: 'ready' }
+  | {
+      readonly kind: 'rows';
+      readonly id: number;
+      readonly columns: WorkerColumn[];
+      readonly rows: unknown[][];
+    }
+  | { readonly kind: 'too-many'; readonly id: number }
+  | { readonly kind: 'refused'; readonly id: number; readonly message: string }
+  | { readonly kind: 'unavailable'; readonly message: string };
+
+const port = parentPort;
+const data = workerData as WorkerData;
+
+function post(answer: WorkerAnswer): void {
+  port?.postMessage(answer);
+}
+
+function open(): Sqlite.Database | undefined {
+  try {
+    const db = new Sqlite(data.file, { readonly: data.readOnly, fileMustExist: true });
+    // A write from another process holds the lock briefly; wait for it rather than fail at once.
+    db.pragma('busy_timeout = 1000');
+    return db;
+  } catch (err) {
+    post({ kind: 'unavailable', message: (err as Error).message });
+    return undefined;
+  }
+}
+
+function run(db: Sqlite.Database, job: WorkerJob): WorkerAnswer {
+  // better-sqlite3 binds no booleans: SQLite has none, 1 and 0 are its true and false.
+  const params = job.params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+  try {
+    const statement = db.prepare(job.text);
+    if (!statement.reader) {
+      statement.run(...params);
+      return { kind: 'rows', id: job.id, columns: [], rows: [] };
+    }
+    statement.raw(true);
+    const columns = statement.columns().map((column) => ({ name: column.name, declared: column.type }));
+    const rows: unknown[][] = [];
+    // iterate() steps one row at a time: past the cap the rest is never read.
+    for (const row of statement.iterate(...params) as IterableIterator<unknown[]>) {
+      if (rows.length >= job.maxRows) return { kind: 'too-many', id: job.id };
+      rows.push(row);
+    }
+    return { kind: 'rows', id: job.id, columns, rows };
+  } catch (err) {
+    return { kind: 'refused', id: job.id, message: (err as Error).message };
+  }
+}
+
+if (port !== null) {
+  const db = open();
+  if (db !== undefined) {
+    port.on('message', (job: WorkerJob) => post(run(db, job)));
+    post({ kind: 'ready' });
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * SQLite through better-sqlite3, in worker threads (src/sql/sqlite-worker.ts): the driver is
+ * synchronous and would block the event loop, so each connection is a thread with its own read-only
+ * handle; a statement past its timeout, or whose request is aborted, is stopped by terminating its
+ * thread (the next statement gets a fresh one).
+ */
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError, DatabaseQueryError, DatabaseUnavailableError, RowLimitError } from '../errors';
+import type { DriverSettings } from './databases';
+import { abortedError, queueTimeoutError, statementTimeoutError } from './driver-errors';
+import { numeric, timestampMs } from './driver-values';
+import { Limiter } from './pool-limiter';
+import type { WorkerAnswer, WorkerColumn, WorkerData, WorkerJob } from './sqlite-worker';
+import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
+
+type Value = string | number | boolean | null;
+
+/**
+ * Under ts-jest (or any run from src/) this module is a .ts file and so is its worker: the thread then
+ * compiles it with the project's TypeScript first. From dist/ both are .js and load as they are.
+ */
+const WORKER_FILE = join(__dirname, `sqlite-worker${extname(__filename) === '.ts' ? '.ts' : '.js'}`);
+const TS_BOOTSTRAP = `
+const ts = require(${JSON.stringify('typescript')});
+const fs = require('node:fs');
+require.extensions['.ts'] = (module, filename) => {
+  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  module._compile(outputText, filename);
+};
+require(require('node:worker_threads').workerData.workerFile);
+`;
+
+function spawn(data: WorkerData): Worker {
+  if (WORKER_FILE.endsWith('.ts')) {
+    // eval workers resolve `require` from the working directory; point it at this package's typescript.
+    const bootstrap = TS_BOOTSTRAP.replace(
+      JSON.stringify('typescript'),
+      JSON.stringify(require.resolve('typescript')),
+    );
+    return new Worker(bootstrap, { eval: true, workerData: { ...data, workerFile: WORKER_FILE } });
+  }
+  return new Worker(WORKER_FILE, { workerData: data });
+}
+
+/** The column's type from its declared type (SQLite's affinity rules), else from its first non-null value. */
+function columnType(column: WorkerColumn, rows: readonly unknown[][], index: number): ResultColumn['type'] {
+  const declared = column.declared?.toUpperCase() ?? '';
+  if (/DATE|TIME/.test(declared)) return 'time';
+  if (/BOOL/.test(declared)) return 'boolean';
+  if (/INT|REAL|FLOA|DOUB|NUM|DEC/.test(declared)) return 'number';
+  if (/CHAR|CLOB|TEXT/.test(declared)) return 'string';
+  if (declared !== '') return 'other';
+  const sample = rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index];
+  if (typeof sample === 'number' || typeof sample === 'bigint') return 'number';
+  if (typeof sample === 'string') return 'string';
+  return sample === undefined ? 'string' : 'other';
+}
+
+/** Epoch seconds below 10^11 (before the year 5138), epoch ms above: SQLite stores either. */
+const SECONDS_BELOW = 1e11;
+
+function normalise(value: unknown, type: ResultColumn['type']): Value {
+  if (value === null || value === undefined) return null;
+  if (type === 'time') {
+    if (typeof value === 'number') return Math.abs(value) < SECONDS_BELOW ? value * 1000 : value;
+    return typeof value === 'string' ? timestampMs(value) : null;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  if (type === 'boolean' && typeof value === 'number') return value !== 0;
+  if (type === 'number' && typeof value === 'string') return numeric(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return String(value);
+}
+
+class Connection {
+  readonly worker: Worker;
+  /** Resolves once the handle is open; rejects with the open error (a missing file, say). */
+  readonly ready: Promise<void>;
+  private pending: ((answer: WorkerAnswer) => void) | undefined;
+  private failure: ((error: Error) => void) | undefined;
+  private nextId = 0;
+  dead = false;
+
+  constructor(data: WorkerData, onExit: (connection: Connection) => void) {
+    this.worker = spawn(data);
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on('message', (answer: WorkerAnswer) => {
+        if (answer.kind === 'ready') resolve();
+        else if (answer.kind === 'unavailable') reject(new Error(answer.message));
+        else {
+          const pending = this.pending;
+          this.pending = undefined;
+          this.failure = undefined;
+          pending?.(answer);
+        }
+      });
+      this.worker.on('error', (err) => {
+        reject(err);
+        this.failure?.(err);
+      });
+      this.worker.on('exit', () => {
+        this.dead = true;
+        reject(new Error('the worker thread exited'));
+        this.failure?.(new Error('the worker thread exited'));
+        onExit(this);
+      });
+    });
+    // The open error is reported by whoever awaits `ready`; never an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  run(job: Omit<WorkerJob, 'id'>): Promise<WorkerAnswer> {
+    return new Promise<WorkerAnswer>((resolve, reject) => {
+      this.pending = resolve;
+      this.failure = reject;
+      this.worker.postMessage({ ...job, id: this.nextId++ });
+    });
+  }
+
+  stop(): void {
+    this.dead = true;
+    void this.worker.terminate();
+  }
+}
+
+class SqliteDatabase implements Database {
+  readonly name: string;
+  readonly dialect = 'sqlite' as const;
+  private readonly settings: DriverSettings;
+  private readonly limiter: Limiter;
+  private readonly connections = new Set<Connection>();
+  private readonly idle: Connection[] = [];
+  private closed = false;
+
+  constructor(settings: DriverSettings) {
+    this.name = settings.name;
+    this.settings = settings;
+    this.limiter = new Limiter(Math.min(settings.maxConcurrent, settings.pool));
+  }
+
+  async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
+    const { signal } = options;
+    const release = await this.limiter.acquire(
+      signal,
+      this.settings.queueTimeout,
+      () => queueTimeoutError(this.name, this.settings.queueTimeout),
+      () => abortedError(this.name),
+    );
+    try {
+      return await this.run(statement, Math.min(options.maxRows, this.settings.maxRows), signal);
+    } finally {
+      release();
+    }
+  }
+
+  async ping(signal: AbortSignal): Promise<void> {
+    await this.query({ text: 'SELECT 1', params: [] }, { signal, maxRows: 1 });
+  }
+
+  stats(): { open: number; idle: number; waiting: number } {
+    return { open: this.connections.size, idle: this.idle.length, waiting: this.limiter.waiting };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.connections];
+    this.connections.clear();
+    this.idle.length = 0;
+    await Promise.all(all.map((connection) => connection.worker.terminate()));
+  }
+
+  private take(): Connection {
+    const idle = this.idle.pop();
+    if (idle !== undefined && !idle.dead) return idle;
+    const connection = new Connection(
+      { file: this.settings.target, readOnly: this.settings.readOnly },
+      (gone) => {
+        this.connections.delete(gone);
+        const at = this.idle.indexOf(gone);
+        if (at !== -1) this.idle.splice(at, 1);
+      },
+    );
+    this.connections.add(connection);
+    return connection;
+  }
+
+  private giveBack(connection: Connection): void {
+    if (connection.dead || this.closed) return;
+    this.idle.push(connection);
+  }
+
+  private async run(statement: Statement, cap: number, signal: AbortSignal): Promise<ResultSet> {
+    if (this.closed) throw new DatabaseUnavailableError(this.name, 'the database is closed');
+    if (signal.aborted) throw abortedError(this.name);
+    const connection = this.take();
+    const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
+      let settled = false;
+      const finish = (error: AppError | undefined, value?: WorkerAnswer): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', aborted);
+        if (error !== undefined) reject(error);
+        else if (value !== undefined) resolve(value);
+      };
+      /** Stops the statement: the thread is the only handle on it. */
+      const kill = (error: AppError): void => {
+        connection.stop();
+        finish(error);
+      };
+      const aborted = (): void => kill(abortedError(this.name));
+      const unavailable = (err: unknown): void => {
+        connection.stop();
+        finish(
+          new DatabaseUnavailableError(this.name, err instanceof Error ? err.message : String(err), err),
+        );
+      };
+      // A new thread first opens the file (and, from src/, compiles its code): connectTimeout bounds that,
+      // statementTimeout bounds the statement alone.
+      let timer = setTimeout(
+        () =>
+          kill(
+            new DatabaseUnavailableError(
+              this.name,
+              `the file did not open within ${this.settings.connectTimeout} ms`,
+            ),
+          ),
+        this.settings.connectTimeout,
+      );
+      signal.addEventListener('abort', aborted, { once: true });
+      connection.ready.then(() => {
+        if (settled) return;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => kill(statementTimeoutError(this.name, this.settings.statementTimeout)),
+          this.settings.statementTimeout,
+        );
+        connection
+          .run({ text: statement.text, params: statement.params, maxRows: cap })
+          .then((value) => finish(undefined, value), unavailable);
+      }, unavailable);
+    });
+    this.giveBack(connection);
+    switch (answer.kind) {
+      case 'rows': {
+        const columns = answer.columns.map((column, i) => ({
+          name: column.name,
+          type: columnType(column, answer.rows, i),
+        }));
+        const rows = answer.rows.map((row) =>
+          row.map((value, i) => normalise(value, columns[i]?.type ?? 'other')),
+        );
+        return { columns, rows };
+      }
+      case 'too-many':
+        throw new RowLimitError(this.name, cap);
+      case 'refused':
+        throw new DatabaseQueryError(this.name, answer.message);
+      default:
+        throw new DatabaseUnavailableError(this.name, 'unexpected answer from the worker thread');
+    }
+  }
+}
+
+export function openSqlite(settings: DriverSettings): Database {
+  return new SqliteDatabase(settings);
+}
