@@ -43,9 +43,17 @@ const postgres: DialectSql = {
   always: '1=1',
 };
 
+/**
+ * A bound value is a DOUBLE to MySQL (prepared statements), and FROM_UNIXTIME(1704067290.123e0) is
+ * …30.122999: the DECIMAL cast keeps the ms exact.
+ */
+function mysqlTime(seconds: string): string {
+  return `FROM_UNIXTIME(CAST(${seconds} AS DECIMAL(20,3)))`;
+}
+
 const mysql: DialectSql = {
-  timeFilter: (col, from, to) => `${col} BETWEEN FROM_UNIXTIME(${from}) AND FROM_UNIXTIME(${to})`,
-  timestamp: (s) => `FROM_UNIXTIME(${s})`,
+  timeFilter: (col, from, to) => `${col} BETWEEN ${mysqlTime(from)} AND ${mysqlTime(to)}`,
+  timestamp: mysqlTime,
   epoch: (col) => `UNIX_TIMESTAMP(${col})`,
   floorTo: (s, i) => `FLOOR(${s} / ${i}) * ${i}`,
   intervalParam: (p) => p,

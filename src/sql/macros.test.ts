@@ -26,7 +26,7 @@ describe('time macros per dialect', () => {
     [
       'mysql',
       '$__timeFilter(ts)',
-      'ts BETWEEN FROM_UNIXTIME(?) AND FROM_UNIXTIME(?)',
+      'ts BETWEEN FROM_UNIXTIME(CAST(? AS DECIMAL(20,3))) AND FROM_UNIXTIME(CAST(? AS DECIMAL(20,3)))',
       [FROM / 1000, TO / 1000],
     ],
     ['sqlite', '$__timeFilter(ts)', 'ts BETWEEN ? AND ?', [FROM / 1000, TO / 1000]],
@@ -36,7 +36,12 @@ describe('time macros per dialect', () => {
       'to_timestamp($1) < to_timestamp($2)',
       [FROM / 1000, TO / 1000],
     ],
-    ['mysql', '$__timeFrom() < $__timeTo()', 'FROM_UNIXTIME(?) < FROM_UNIXTIME(?)', [FROM / 1000, TO / 1000]],
+    [
+      'mysql',
+      '$__timeFrom() < $__timeTo()',
+      'FROM_UNIXTIME(CAST(? AS DECIMAL(20,3))) < FROM_UNIXTIME(CAST(? AS DECIMAL(20,3)))',
+      [FROM / 1000, TO / 1000],
+    ],
     ['sqlite', '$__timeFrom() < $__timeTo()', '? < ?', [FROM / 1000, TO / 1000]],
     ['postgres', '$__unixEpochFilter(u)', 'u >= $1 AND u <= $2', [1_700_000_000, 1_700_003_601]],
     ['mysql', '$__unixEpochFilter(u)', 'u >= ? AND u <= ?', [1_700_000_000, 1_700_003_601]],

@@ -1,0 +1,4 @@
+import { openMariadb } from './macros-run';
+import { macroSuite } from './macros-suite';
+
+macroSuite('MariaDB', () => openMariadb('macros'));
