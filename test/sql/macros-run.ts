@@ -26,7 +26,12 @@ export function openSqlite(): TestDb {
     exec: async (sql) => {
       db.exec(sql);
     },
-    run: async (s) => db.prepare(s.text).all(...s.params) as Row[],
+    run: async (s) => {
+      const statement = db.prepare(s.text);
+      if (statement.reader) return statement.all(...s.params) as Row[];
+      statement.run(...s.params);
+      return [];
+    },
     close: async () => {
       db.close();
     },
