@@ -27,6 +27,7 @@ export interface MacroContext {
   /** Epoch ms, both inclusive. */
   readonly range: TimeRange;
   readonly intervalMs: number;
+  /** Read by no macro (Grafana's SQL macros have none); here so a ReadRequest can be passed as it is. */
   readonly maxDataPoints?: number;
   readonly payload: Readonly<Record<string, unknown>>;
   /** The request's ad hoc filters, for `$__adhocFilters(…)`. */
