@@ -1,5 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { loadFixtures } from '../fixtures/load';
+import { closeDatabasesOf } from '../fixtures/databases';
 import type { Logger } from '../http/options';
 import type { Registry } from '../registry/registry';
 import type { Clock } from '../time/clock';
@@ -13,6 +14,9 @@ export function fixtureWarnings(logger: Logger, dir: string): { onWarning?: (mes
   if (warn === undefined) return {};
   return { onWarning: (warning) => warn.call(logger, 'fixture warning', { dir, warning }) };
 }
+
+/** How long the databases of a replaced registry stay open for the requests still reading it. */
+const RETIRE_DATABASES_MS = 60_000;
 
 /** What a reload did: swapped in a new registry, or kept the old one and said why. */
 export type ReloadResult =
@@ -78,7 +82,10 @@ export class FixtureReloader {
     const { logger, clock } = this.options;
     try {
       const next = await loadFixtures(this.dir, { clock, ...fixtureWarnings(logger, this.dir) });
+      const previous = this.#registry;
       this.#registry = next;
+      // Requests that read the previous registry may still be using its databases: close them later.
+      setTimeout(() => void closeDatabasesOf(previous), RETIRE_DATABASES_MS).unref();
       const result = {
         reloaded: true as const,
         metrics: next.size,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
 import { loadFixtureObject, loadFixtures } from '../fixtures/load';
+import { closeDatabasesOf } from '../fixtures/databases';
 import { type AppOptions, DEFAULTS, type Logger, resolveOptions } from '../http/options';
 import { Registry } from '../registry/registry';
 import { FixtureReloader, fixtureWarnings, type ReloadResult } from './reload';
@@ -111,9 +112,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       reloader === undefined
         ? Promise.reject(new Error('nothing to reload: the server was not started from a fixtures directory'))
         : reloader.reload(),
-    close: () => {
+    close: async () => {
       reloader?.unwatch();
-      return closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+      const result = await closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+      // The databases this server opened (a registry handed in by the caller stays the caller's).
+      if (options.registry === undefined) await closeDatabasesOf(reloader?.current() ?? initial);
+      return result;
     },
   };
 }
