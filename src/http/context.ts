@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { validate } from '../contract/schemas';
-import type { ResolvedOptions } from './options';
+import { resolveProviders } from '../sources/providers';
+import { requestSignal } from './limits';
+import type { Logger, ResolvedOptions } from './options';
 import type { Registry } from '../registry/registry';
 import type { PatternOptions } from '../series/saferegex';
 
@@ -21,4 +23,42 @@ export function validated<T>(
   handle: (body: T, res: Response, req: Request) => void | Promise<void>,
 ): RequestHandler {
   return (req, res) => handle(validate<T>(schemaId, req.body), res, req);
+}
+
+/**
+ * What a handler that may reach a source works with: the registry with its providers' metrics
+ * (sources/providers.ts) and a signal (http/limits.ts requestSignal), made only when first asked for, so
+ * a request that reaches no reader pays for neither.
+ */
+export class RequestScope {
+  readonly #ctx: EndpointContext;
+  readonly #req: Request;
+  readonly #res: Response;
+  #signal: AbortSignal | undefined;
+
+  constructor(ctx: EndpointContext, req: Request, res: Response) {
+    this.#ctx = ctx;
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    this.#signal ??= requestSignal(this.#req, this.#res);
+    return this.#signal;
+  }
+
+  get log(): Logger {
+    return this.#ctx.options.logger;
+  }
+
+  /** The registry itself when it has no providers; else its view with the provided metrics. */
+  registry(): Promise<Registry> {
+    const registry = this.#ctx.registry();
+    if (registry.providers().length === 0) return Promise.resolve(registry);
+    return resolveProviders(registry, {
+      signal: this.signal,
+      now: this.#ctx.options.clock(),
+      log: this.#ctx.options.logger,
+    });
+  }
 }

@@ -8,6 +8,8 @@ import {
   type SafeRegex,
 } from '../series/saferegex';
 import type { TimeRange } from '../series/types';
+import { badAnswer } from '../sources/answer';
+import { callReader } from '../sources/call';
 
 /** Upper bound on events one request expands from recurring definitions (a 365-day range at every 1m). */
 export const MAX_ANNOTATION_EVENTS = 5000;
@@ -88,9 +90,75 @@ function eventsInRange(set: AnnotationSet, range: TimeRange, budget: number): An
   return out;
 }
 
+/** What reading an annotation set's reader needs: the request's signal and where a failure is logged. */
+export interface EventScope {
+  readonly signal: AbortSignal;
+  readonly log: { error(message: string, error?: unknown): void };
+}
+
+function epochOf(value: unknown): number | undefined {
+  const t = value instanceof Date ? value.getTime() : value;
+  return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+}
+
+/** One event of a reader's answer, checked; the set's tags come first. */
+function readEvent(set: AnnotationSet, value: unknown, i: number): AnnotationEvent {
+  const e = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const time = epochOf(e.time);
+  if (time === undefined)
+    return badAnswer(set.name, `an event without a time at event ${i}`, 'annotation set');
+  const timeEnd = e.timeEnd === undefined || e.timeEnd === null ? undefined : epochOf(e.timeEnd);
+  if (timeEnd === undefined && e.timeEnd !== undefined && e.timeEnd !== null) {
+    return badAnswer(set.name, `a timeEnd that is not epoch ms or a Date at event ${i}`, 'annotation set');
+  }
+  const tags = e.tags ?? [];
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) {
+    return badAnswer(set.name, `tags that are not an array of strings at event ${i}`, 'annotation set');
+  }
+  return {
+    time,
+    ...(timeEnd === undefined ? {} : { timeEnd }),
+    title: typeof e.title === 'string' ? e.title : '',
+    text: typeof e.text === 'string' ? e.text : '',
+    tags: [...set.tags, ...(tags as string[])],
+  };
+}
+
+/** The events of a set's reader that overlap the range (none without a reader). @throws SourceError */
+async function readerEvents(
+  set: AnnotationSet,
+  range: TimeRange,
+  scope: EventScope,
+): Promise<AnnotationEvent[]> {
+  const { reader } = set;
+  if (reader === undefined) return [];
+  const request = {
+    metric: set.name,
+    range,
+    intervalMs: 0,
+    maxDataPoints: MAX_ANNOTATION_EVENTS,
+    aggregation: 'last' as const,
+    filters: [],
+    payload: {},
+    refId: 'Anno',
+    signal: scope.signal,
+  };
+  const what = reader.describe ?? 'read()';
+  const answer = await callReader(set.name, scope.signal, () => reader.read(request), what, 'annotation set');
+  if (!Array.isArray(answer)) return badAnswer(set.name, 'no array of events', 'annotation set');
+  const overlaps = (e: AnnotationEvent) => e.time <= range.to && (e.timeEnd ?? e.time) >= range.from;
+  return answer.map((e, i) => readEvent(set, e, i)).filter(overlaps);
+}
+
 /** Every event of one set inside the range, by time (a panel query naming the set, query/run.ts). */
-export function eventsOfSet(set: AnnotationSet, range: TimeRange): AnnotationEvent[] {
-  return eventsInRange(set, range, MAX_ANNOTATION_EVENTS).sort((a, b) => a.time - b.time);
+export async function eventsOfSet(
+  set: AnnotationSet,
+  range: TimeRange,
+  scope: EventScope,
+): Promise<AnnotationEvent[]> {
+  const read = await readerEvents(set, range, scope);
+  const events = [...eventsInRange(set, range, MAX_ANNOTATION_EVENTS), ...read];
+  return events.slice(0, MAX_ANNOTATION_EVENTS).sort((a, b) => a.time - b.time);
 }
 
 export interface AnnotationQueryOptions extends PatternOptions {
@@ -127,19 +195,41 @@ function termMatcher(term: string, options: AnnotationQueryOptions): SafeRegex {
  * Events inside the range whose tags match every term of `query` (or whose set is named by the term);
  * an empty query matches every event. Sorted by time, at most MAX_ANNOTATION_EVENTS.
  */
-export function queryAnnotations(
+export async function queryAnnotations(
   registry: Registry,
   range: TimeRange,
   query: string,
-  options: AnnotationQueryOptions = {},
-): AnnotationMatch[] {
+  options: AnnotationQueryOptions,
+  scope: EventScope,
+): Promise<AnnotationMatch[]> {
   const matchers: SafeRegex[] = queryTerms(query).map((term) => termMatcher(term, options));
+  const sets = registry.annotationSets();
+  const read = await readAll(sets, range, scope);
   const out: AnnotationMatch[] = [];
-  for (const set of registry.annotationSets()) {
-    for (const event of eventsInRange(set, range, MAX_ANNOTATION_EVENTS - out.length)) {
+  sets.forEach((set, i) => {
+    const events = [...eventsInRange(set, range, MAX_ANNOTATION_EVENTS - out.length), ...(read[i] ?? [])];
+    for (const event of events) {
+      if (out.length >= MAX_ANNOTATION_EVENTS) break;
       const ok = matchers.every((m) => m.test(set.name) || event.tags.some((tag) => m.test(tag)));
       if (ok) out.push({ set: set.name, event });
     }
-  }
+  });
   return out.sort((a, b) => a.event.time - b.event.time);
+}
+
+/**
+ * The reader events of every set, in set order. A failing reader is logged and its set answers its stored
+ * events only; when every set has a reader and all of them failed, the first error is thrown.
+ */
+async function readAll(
+  sets: readonly AnnotationSet[],
+  range: TimeRange,
+  scope: EventScope,
+): Promise<AnnotationEvent[][]> {
+  if (!sets.some((s) => s.reader !== undefined)) return [];
+  const outcomes = await Promise.allSettled(sets.map((set) => readerEvents(set, range, scope)));
+  const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Error] : []));
+  if (errors.length > 0 && errors.length === sets.length) throw errors[0] as Error;
+  for (const error of errors) if (!scope.signal.aborted) scope.log.error(error.message, error.cause ?? error);
+  return outcomes.map((o) => (o.status === 'fulfilled' ? o.value : []));
 }

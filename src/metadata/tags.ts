@@ -11,8 +11,9 @@ export interface TagKey {
 /**
  * The ad hoc filter keys: every series label and every non-time table column, in registry order.
  * A key is `number` only when every table column of that name is numeric and no series uses it as a label.
+ * `catalogKeys` are the keys the sources' label catalogs know (sources/catalogs.ts), labels too.
  */
-export function tagKeys(registry: Registry): TagKey[] {
+export function tagKeys(registry: Registry, catalogKeys: readonly string[] = []): TagKey[] {
   const types = new Map<string, 'string' | 'number'>();
   const note = (key: string, type: 'string' | 'number') => {
     const seen = types.get(key);
@@ -27,6 +28,7 @@ export function tagKeys(registry: Registry): TagKey[] {
       }
     }
   }
+  for (const key of catalogKeys) note(key, 'string');
   return [...types].map(([text, type]) => ({ type, text }));
 }
 
@@ -36,13 +38,15 @@ function text(cell: Cell): string | undefined {
 
 /**
  * The values of one key across series labels and table columns, narrowed by the other active filters
- * (Grafana >= 10.2 sends them). Numbers sort numerically, strings in code-point order.
+ * (Grafana >= 10.2 sends them), plus the values the sources' label catalogs know (`catalogValues`, not
+ * narrowed: a catalog knows no combinations). Numbers sort numerically, strings in code-point order.
  */
 export function tagValues(
   registry: Registry,
   key: string,
   filters: readonly AdhocFilter[] = [],
   options: PatternOptions = {},
+  catalogValues: readonly string[] = [],
 ): Array<{ text: string }> {
   // A filter on the key being listed would hide the very values the user is choosing among.
   const others = compileFilters(
@@ -64,6 +68,7 @@ export function tagValues(
       if (t !== undefined) values.set(t, cell);
     }
   }
+  for (const v of catalogValues) values.set(v, v);
   const cells = [...values.values()];
   const numeric = cells.every((c) => typeof c === 'number');
   const sorted = numeric

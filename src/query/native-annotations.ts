@@ -18,7 +18,7 @@ import type { PatternOptions } from '../series/saferegex';
 import type { TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';
 import { resolveRange } from '../time/range';
-import { queryAnnotations } from '../metadata/annotations';
+import { type EventScope, queryAnnotations } from '../metadata/annotations';
 import { defaultRefId } from './normalize';
 import { namedAnnotationSets, resolveNames } from './selection';
 
@@ -95,18 +95,16 @@ function metricNotice(registry: Registry, target: string, patterns: PatternOptio
   return `${JSON.stringify(target)} names ${what}, which ${carry} no events: ${where}`;
 }
 
-function annotationTable(
+async function annotationTable(
   registry: Registry,
   target: WireTarget,
   index: number,
   range: TimeRange,
   patterns: PatternOptions,
-): AnnotationTable {
-  const matches = queryAnnotations(registry, range, target.target ?? '', {
-    regexTerms: true,
-    field: `body/targets/${index}/target`,
-    ...patterns,
-  });
+  scope: EventScope,
+): Promise<AnnotationTable> {
+  const options = { regexTerms: true, field: `body/targets/${index}/target`, ...patterns };
+  const matches = await queryAnnotations(registry, range, target.target ?? '', options, scope);
   const table: AnnotationTable = {
     type: 'table',
     refId: target.refId ?? defaultRefId(index),
@@ -120,18 +118,22 @@ function annotationTable(
     : { ...table, meta: { notices: [{ severity: 'warning', text: notice }] } };
 }
 
-/** One table per visible target of an annotation query (Grafana sends one). */
-export function answerAnnotationQuery(
+/**
+ * One table per visible target of an annotation query (Grafana sends one). Annotation sets with a reader
+ * are read under `scope`; a failing one is logged and answers its stored events (metadata/annotations.ts).
+ */
+export async function answerAnnotationQuery(
   registry: Registry,
   body: QueryRequest,
   clock: Clock,
-  patterns: PatternOptions = {},
-): AnnotationTable[] {
+  patterns: PatternOptions,
+  scope: EventScope,
+): Promise<AnnotationTable[]> {
   // Read range first, so a bad range is answered as such whatever the targets hold.
   const range = resolveRange(body.range, body.rangeRaw, clock);
-  const out: AnnotationTable[] = [];
+  const tables: Array<Promise<AnnotationTable>> = [];
   body.targets.forEach((t, i) => {
-    if (t.hide !== true) out.push(annotationTable(registry, t, i, range, patterns));
+    if (t.hide !== true) tables.push(annotationTable(registry, t, i, range, patterns, scope));
   });
-  return out;
+  return Promise.all(tables);
 }

@@ -3,10 +3,10 @@ import { eventsOfSet } from '../metadata/annotations';
 import type { Registry } from '../registry/registry';
 import type { AnnotationSet, TableMetric, TimeSeriesMetric } from '../registry/types';
 import { gapToNull } from '../series/columnar';
-import { type CompiledFilters, compileFilters } from '../series/filters';
+import { compileFilters } from '../series/filters';
 import type { PatternOptions } from '../series/saferegex';
-import type { Cell, Columns, TableColumn, TimeRange } from '../series/types';
-import { isClientGone } from '../sources/call';
+import type { Cell, Columns, TableColumn } from '../series/types';
+import { isClientGone, sourceError } from '../sources/call';
 import { EVENT_COLUMNS, eventRow } from './native-annotations';
 import type { QueryPlan, QueryTarget } from './normalize';
 import { payloadFormat, type ResultFormat } from './payload/builtins';
@@ -60,6 +60,8 @@ export interface RunOptions extends PatternOptions {
 
 const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0) };
 const NEVER = new AbortController().signal;
+/** eventsOfSet logs nothing here: a set's failure is the target's error, logged with the others. */
+const NO_LOG = { error: () => undefined };
 
 /** One target's results, in order, and the errors of the sources that failed for it. */
 interface TargetAnswer {
@@ -105,7 +107,7 @@ export async function runQuery(
     const field = `body/targets/${target.index}/payload`;
     if (matched.length === 0) {
       const format = payloadFormat(target.payload, field) ?? target.format;
-      return () => Promise.resolve(annotationTarget(target, format, sets, plan.range, filters));
+      return () => annotationTarget(ctx, target, format, sets);
     }
     const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
     const choices = readChoices(target.payload, selection, field, options);
@@ -125,17 +127,18 @@ function failed(result: QueryResult): boolean {
   return (result.kind === 'frame' ? result.source : result).error !== undefined;
 }
 
-function annotationTarget(
+async function annotationTarget(
+  ctx: ReadContext,
   target: QueryTarget,
   format: ResultFormat | undefined,
   sets: readonly AnnotationSet[],
-  range: TimeRange,
-  filters: CompiledFilters,
-): TargetAnswer {
+): Promise<TargetAnswer> {
   const results: QueryResult[] = [];
+  const errors: SourceError[] = [];
   if (sets.length === 0) results.push(inFormat(format, unknownTargetNotice(target)));
-  for (const set of sets) results.push(inFormat(format, eventsTable(target, set, range, filters)));
-  return { results, errors: [] };
+  const tables = await Promise.all(sets.map((set) => eventsTable(ctx, target, set, errors)));
+  for (const table of tables) results.push(inFormat(format, table));
+  return { results, errors };
 }
 
 async function metricTarget(
@@ -199,26 +202,30 @@ async function metricTarget(
       results.push(inFormat(format, { kind: 'table', refId: target.refId, name, columns, rows: selected }));
     }
   });
-  for (const set of sets)
-    results.push(inFormat(format, eventsTable(target, set, ctx.plan.range, ctx.filters)));
+  const tablesOfSets = await Promise.all(sets.map((set) => eventsTable(ctx, target, set, errors)));
+  for (const table of tablesOfSets) results.push(inFormat(format, table));
   return { results, errors };
 }
 
-/** An annotation set's events in the range, as the table an annotation query answers; ad hoc filters apply. */
-function eventsTable(
+/**
+ * An annotation set's events in the range, as the table an annotation query answers; ad hoc filters
+ * apply. A set whose reader fails answers an empty table with the error.
+ */
+async function eventsTable(
+  ctx: ReadContext,
   target: QueryTarget,
   set: AnnotationSet,
-  range: TimeRange,
-  filters: CompiledFilters,
-): TableResult {
-  const rows = eventsOfSet(set, range).map(eventRow);
-  return {
-    kind: 'table',
-    refId: target.refId,
-    name: set.name,
-    columns: EVENT_COLUMNS,
-    rows: filters.filterRows(EVENT_COLUMNS, rows),
-  };
+  errors: SourceError[],
+): Promise<TableResult> {
+  const table = { kind: 'table', refId: target.refId, name: set.name, columns: EVENT_COLUMNS } as const;
+  try {
+    const rows = (await eventsOfSet(set, ctx.plan.range, { signal: ctx.signal, log: NO_LOG })).map(eventRow);
+    return { ...table, rows: ctx.filters.filterRows(EVENT_COLUMNS, rows) };
+  } catch (error) {
+    const failure = sourceError(set.name, error, set.reader?.describe, 'annotation set');
+    errors.push(failure);
+    return { ...table, rows: [], error: failure.message };
+  }
 }
 
 function inFormat(format: ResultFormat | undefined, result: SeriesResult | TableResult): QueryResult {

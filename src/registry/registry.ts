@@ -7,6 +7,7 @@ import type {
   AnnotationSet,
   AnnotationSetDefinition,
   Metric,
+  MetricProvider,
   PointSource,
   TableDefinition,
   TableMetric,
@@ -22,6 +23,7 @@ import type {
 export class Registry {
   readonly #metrics = new Map<string, Metric>();
   readonly #annotations = new Map<string, AnnotationSet>();
+  readonly #providers: MetricProvider[] = [];
   #revision = 0;
 
   /** Counts the changes so far: an answer computed from this registry stays valid while it is the same. */
@@ -144,6 +146,41 @@ export class Registry {
     this.#annotations.set(def.name, set);
     this.#revision++;
     return set;
+  }
+
+  /**
+   * Adds a provider of metric definitions read asynchronously (names that live in a database): the
+   * metadata endpoints and /query see its metrics through `resolveProviders` (sources/providers.ts).
+   */
+  addProvider(provider: MetricProvider): void {
+    this.#checkName(provider.name, 'provider');
+    if (typeof provider.list !== 'function')
+      throw new FixtureError('a provider needs a list function', { field: provider.name });
+    if (this.#providers.some((p) => p.name === provider.name)) {
+      throw new FixtureError(`provider ${JSON.stringify(provider.name)} is already defined`);
+    }
+    const ttl = provider.ttlMs;
+    if (ttl !== undefined && !(ttl >= 0))
+      throw new FixtureError('ttlMs must be a number >= 0', { field: provider.name });
+    this.#providers.push(provider);
+    this.#revision++;
+  }
+
+  /** The providers, in the order they were added. */
+  providers(): readonly MetricProvider[] {
+    return this.#providers;
+  }
+
+  /**
+   * A new registry holding this one's metrics and annotation sets (not its providers), then whatever
+   * `add` adds to it: the view of a registry with its provided metrics.
+   */
+  extended(add: (registry: Registry) => void): Registry {
+    const view = new Registry();
+    for (const [name, metric] of this.#metrics) view.#metrics.set(name, metric);
+    for (const [name, set] of this.#annotations) view.#annotations.set(name, set);
+    add(view);
+    return view;
   }
 
   get(name: string): Metric | undefined {

@@ -128,3 +128,20 @@ export interface AnnotationSet {
 
 export type { Aggregation, Cell, Columns, ColumnType, GeneratorSpec, TableColumn, TimeRange };
 export type { PayloadFieldDefinition, PayloadFieldType, PayloadOptionDefinition } from './payloads';
+
+/** What a provider lists: definitions as `addTimeSeries` and `addTable` take them. */
+export interface ProvidedMetrics {
+  readonly series?: readonly TimeSeriesDefinition[];
+  readonly tables?: readonly TableDefinition[];
+}
+
+/**
+ * A source of metric definitions read asynchronously (e.g. the metric names in a database). Its list is
+ * kept for `ttlMs` (default 60 000; 0 asks on every request), a failure too, so a provider that is down
+ * is asked (and logged) once per period. docs/sources.md.
+ */
+export interface MetricProvider {
+  readonly name: string;
+  readonly ttlMs?: number;
+  list(signal: AbortSignal): Promise<ProvidedMetrics>;
+}

@@ -20,12 +20,9 @@ export interface AnsweredSeries {
 const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Throws the source's error for a bad answer of `metric`. */
-export function badAnswer(metric: string, what: string): never {
-  throw new SourceError(
-    'SOURCE_FAILED',
-    metric,
-    `read() of metric ${JSON.stringify(metric)} answered ${what}`,
-  );
+export function badAnswer(metric: string, what: string, subject = 'metric'): never {
+  const text = `read() of ${subject} ${JSON.stringify(metric)} answered ${what}`;
+  throw new SourceError('SOURCE_FAILED', metric, text);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

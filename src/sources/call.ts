@@ -28,35 +28,40 @@ export function isClientGone(error: unknown): boolean {
   return error instanceof SourceError && error.cause instanceof ClientGone;
 }
 
-function aborted(metric: string, reason: unknown): SourceError {
-  const name = JSON.stringify(metric);
+/** What a source's errors name: `metric "x"`, `annotation set "deploys"`, `provider "plant"`. */
+export type Subject = 'metric' | 'annotation set' | 'provider';
+
+function aborted(metric: string, reason: unknown, subject: Subject): SourceError {
+  const name = `${subject} ${JSON.stringify(metric)}`;
   if (reason instanceof RequestTimeout) {
     return new SourceError(
       'SOURCE_TIMEOUT',
       metric,
-      `metric ${name}: no answer within the request timeout of ${reason.ms} ms`,
+      `${name}: no answer within the request timeout of ${reason.ms} ms`,
       reason,
     );
   }
-  return new SourceError('SOURCE_FAILED', metric, `metric ${name}: the request was aborted`, reason);
+  return new SourceError('SOURCE_FAILED', metric, `${name}: the request was aborted`, reason);
 }
 
 /**
  * A thrown value as the target's error: an AppError keeps its code and status, with the metric named
  * first; anything else is SOURCE_FAILED, its text kept out of the answer (it is logged with the cause).
  */
-export function sourceError(metric: string, error: unknown, describe?: string): SourceError {
+export function sourceError(
+  metric: string,
+  error: unknown,
+  describe?: string,
+  subject: Subject = 'metric',
+): SourceError {
   if (error instanceof SourceError && error.metric === metric) return error;
-  const name = JSON.stringify(metric);
-  if (error instanceof AppError)
-    return new SourceError(error.code, metric, `metric ${name}: ${error.message}`, error);
+  const name = `${subject} ${JSON.stringify(metric)}`;
+  if (error instanceof AppError) {
+    return new SourceError(error.code, metric, `${name}: ${error.message}`, error);
+  }
   const what = describe ?? 'read()';
-  return new SourceError(
-    'SOURCE_FAILED',
-    metric,
-    `metric ${name}: ${what} failed (the cause is in the server log)`,
-    error,
-  );
+  const text = `${name}: ${what} failed (the cause is in the server log)`;
+  return new SourceError('SOURCE_FAILED', metric, text, error);
 }
 
 /**
@@ -68,10 +73,11 @@ export function callReader<T>(
   signal: AbortSignal,
   read: () => Promise<T>,
   describe?: string,
+  subject: Subject = 'metric',
 ): Promise<T> {
-  if (signal.aborted) return Promise.reject(aborted(metric, signal.reason));
+  if (signal.aborted) return Promise.reject(aborted(metric, signal.reason, subject));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted(metric, signal.reason));
+    const onAbort = (): void => reject(aborted(metric, signal.reason, subject));
     signal.addEventListener('abort', onAbort, { once: true });
     let pending: Promise<T>;
     try {
@@ -86,7 +92,11 @@ export function callReader<T>(
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(signal.aborted ? aborted(metric, signal.reason) : sourceError(metric, error, describe));
+        reject(
+          signal.aborted
+            ? aborted(metric, signal.reason, subject)
+            : sourceError(metric, error, describe, subject),
+        );
       },
     );
   });

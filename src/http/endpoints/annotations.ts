@@ -1,7 +1,7 @@
 import { REQUEST_SCHEMAS, type AnnotationsRequest } from '../../contract/requests';
 import { queryAnnotations } from '../../metadata/annotations';
 import { resolveRange } from '../../time/range';
-import { type EndpointContext, validated } from '../context';
+import { type EndpointContext, RequestScope, validated } from '../context';
 import { sendJson } from '../reply';
 
 /**
@@ -9,9 +9,12 @@ import { sendJson } from '../reply';
  * `isRegion` is sent for Grafana < 8, which did not derive it from `timeEnd`.
  */
 export function annotations(ctx: EndpointContext) {
-  return validated<AnnotationsRequest>(REQUEST_SCHEMAS.annotations, (body, res) => {
+  return validated<AnnotationsRequest>(REQUEST_SCHEMAS.annotations, async (body, res, req) => {
     const range = resolveRange(body.range, body.rangeRaw, ctx.options.clock);
-    const matches = queryAnnotations(ctx.registry(), range, body.annotation?.query ?? '', ctx.patterns);
+    const scope = new RequestScope(ctx, req, res);
+    const registry = await scope.registry();
+    const query = body.annotation?.query ?? '';
+    const matches = await queryAnnotations(registry, range, query, ctx.patterns, scope);
     sendJson(
       res,
       matches.map(({ event }) => ({

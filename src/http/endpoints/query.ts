@@ -4,8 +4,7 @@ import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';
 import { encodeRows } from '../../query/rows';
 import { runQuery } from '../../query/run';
-import { type EndpointContext, validated } from '../context';
-import { requestSignal } from '../limits';
+import { type EndpointContext, RequestScope, validated } from '../context';
 import { sendJson, sendJsonText } from '../reply';
 
 /**
@@ -18,17 +17,17 @@ export function query(ctx: EndpointContext) {
   return validated<QueryRequest>(REQUEST_SCHEMAS.query, async (body, res, req) => {
     const { clock, defaultMaxDataPoints, maxDataPointsCeiling } = ctx.options;
     if (isAnnotationQuery(body)) {
-      sendJson(res, answerAnnotationQuery(ctx.registry(), body, clock, ctx.patterns));
+      const scope = new RequestScope(ctx, req, res);
+      const registry = await scope.registry();
+      sendJson(res, await answerAnnotationQuery(registry, body, clock, ctx.patterns, scope));
       return;
     }
     const plan = normalizeQuery(body, clock, { defaultMaxDataPoints, maxDataPointsCeiling });
     // The same bytes as JSON.stringify(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
-    const signal = requestSignal(req, res);
-    const results = await runQuery(ctx.registry(), plan, {
-      ...ctx.patterns,
-      signal,
-      log: ctx.options.logger,
-    });
+    const scope = new RequestScope(ctx, req, res);
+    const registry = await scope.registry();
+    const options = { ...ctx.patterns, signal: scope.signal, log: scope.log };
+    const results = await runQuery(registry, plan, options);
     const json = plan.rows ? encodeRows(results) : encodeResults(results);
     sendJsonText(res, json);
   });

@@ -3,7 +3,8 @@ import { ValidationError } from '../../errors';
 import { parseVariableQuery } from '../../metadata/variable/parse';
 import { evaluateVariableQuery } from '../../metadata/variable/evaluate';
 import { resolveRange } from '../../time/range';
-import { type EndpointContext, validated } from '../context';
+import { catalogOfQuery } from '../../metadata/catalog';
+import { type EndpointContext, RequestScope, validated } from '../context';
 import { sendJson } from '../reply';
 
 /**
@@ -12,7 +13,7 @@ import { sendJson } from '../reply';
  * The query is `payload.target` (Raw JSON off) or the Raw JSON object's `query` or `target`.
  */
 export function variable(ctx: EndpointContext) {
-  return validated<VariableRequest>(REQUEST_SCHEMAS.variable, (body, res) => {
+  return validated<VariableRequest>(REQUEST_SCHEMAS.variable, async (body, res, req) => {
     const { payload } = body;
     const name = payload.target !== undefined ? 'target' : payload.query !== undefined ? 'query' : undefined;
     if (name === undefined) {
@@ -24,10 +25,15 @@ export function variable(ctx: EndpointContext) {
     const field = `body/payload/${name}`;
     const range =
       body.range === undefined ? undefined : resolveRange(body.range, undefined, ctx.options.clock);
-    const values = evaluateVariableQuery(ctx.registry(), parseVariableQuery(payload[name] ?? '', field), {
+    const query = parseVariableQuery(payload[name] ?? '', field);
+    const scope = new RequestScope(ctx, req, res);
+    const registry = await scope.registry();
+    const catalog = await catalogOfQuery(registry, query, scope, ctx.patterns);
+    const values = evaluateVariableQuery(registry, query, {
       field,
       ...ctx.patterns,
       ...(range === undefined ? {} : { range }),
+      ...(catalog === undefined ? {} : { catalog }),
     });
     sendJson(
       res,

@@ -32,10 +32,12 @@ export interface EvaluateOptions extends PatternOptions {
    * source ≤ 0.5 also shows in its annotation editor. Variable functions (`metrics()` …) never list them.
    */
   readonly annotationSets?: boolean;
+  /** What the sources' label catalogs add (metadata/catalog.ts): keys for tag_keys(), values for label_values(). */
+  readonly catalog?: { readonly keys?: readonly string[]; readonly values?: readonly string[] };
 }
 
 function plain(values: Iterable<string>): VariableValue[] {
-  return sortValues(values).map((v) => ({ text: v, value: v }));
+  return sortValues(new Set(values)).map((v) => ({ text: v, value: v }));
 }
 
 /** Metric names with their display names as text, in registry order. */
@@ -57,8 +59,10 @@ function annotationSetValues(registry: Registry, pattern: string, opts: Evaluate
  * `label_values(metric, key)`: across the metrics `metric` designates, table columns included.
  */
 function labelValues(registry: Registry, metric: string | undefined, key: string, opts: EvaluateOptions) {
+  const extra = opts.catalog?.values ?? [];
   if (metric === undefined) {
-    return plain(distinctValues({ series: selectionOf(registry.metrics()).series, tables: [] }, key));
+    const series = selectionOf(registry.metrics()).series;
+    return plain([...distinctValues({ series, tables: [] }, key), ...extra]);
   }
   const selection = selectMetrics(registry, metric, opts);
   if (isEmpty(selection)) {
@@ -68,7 +72,7 @@ function labelValues(registry: Registry, metric: string | undefined, key: string
       opts.field,
     );
   }
-  return plain(distinctValues(selection, key));
+  return plain([...distinctValues(selection, key), ...extra]);
 }
 
 /** The table a name designates: the name itself, or Grafana's regex-escaped form of it. */
@@ -128,6 +132,6 @@ export function evaluateVariableQuery(
     case 'column_values':
       return columnValues(registry, query.table, query.column, opts);
     case 'tag_keys':
-      return tagKeys(registry).map((k) => ({ text: k.text, value: k.text }));
+      return tagKeys(registry, opts.catalog?.keys).map((k) => ({ text: k.text, value: k.text }));
   }
 }
