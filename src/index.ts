@@ -3,10 +3,15 @@ export { type CreateAppOptions, createApp } from './process/app';
 export {
   AppError,
   ConfigError,
+  DatabaseQueryError,
+  DatabaseTimeoutError,
+  DatabaseUnavailableError,
   ERROR_CODES,
   type ErrorCode,
   FixtureError,
   PatternError,
+  RowLimitError,
+  SourceError,
   TimeParseError,
   UnknownMetricError,
   ValidationError,
@@ -15,6 +20,8 @@ export * from './fixtures';
 export { createPino, type LogLevel, pinoLogger } from './process/logging';
 export type { AppOptions, AuthOptions, CorsOptions, Logger } from './http/options';
 export { Registry } from './registry/registry';
+export type * from './sources/types';
+export { DEFAULT_PROVIDER_TTL_MS } from './sources/providers';
 export type * from './registry/types';
 export type { ReloadResult } from './process/reload';
 export { createRouter, type RegistrySource } from './http/router';

@@ -69,14 +69,11 @@ export async function readSeriesOf(
   const req = request(ctx, target, metric.name, choices, metric);
   try {
     const answer = await callReader(metric.name, ctx.signal, () => reader.read(req), reader.describe);
-    const series = finishSeries(
-      seriesOfAnswer(metric.name, answer),
-      req,
-      reader.prepared ?? NOTHING_DONE,
-      ctx.filters,
-      metric.labels,
-    );
-    const several = series.length > 1;
+    const answered = seriesOfAnswer(metric.name, answer);
+    const prepared = reader.prepared ?? NOTHING_DONE;
+    const series = finishSeries(answered, req, prepared, ctx.filters, metric.labels);
+    // Named by their own labels when the answer held several, whatever the filters left.
+    const several = answered.length > 1;
     return {
       ok: true,
       value: series.map((s) => ({ ...s, suffix: several ? suffixOf(s.labels, metric.labels) : '' })),
