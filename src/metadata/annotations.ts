@@ -10,6 +10,7 @@ import {
 import type { TimeRange } from '../series/types';
 import { badAnswer } from '../sources/answer';
 import { callReader } from '../sources/call';
+import { intervalFor } from '../time/interval';
 
 /** Upper bound on events one request expands from recurring definitions (a 365-day range at every 1m). */
 export const MAX_ANNOTATION_EVENTS = 5000;
@@ -124,6 +125,9 @@ function readEvent(set: AnnotationSet, value: unknown, i: number): AnnotationEve
   };
 }
 
+/** Points of a panel's width, for the interval a reader of events is given (Grafana's default maxDataPoints). */
+const ANNOTATION_POINTS = 1000;
+
 /** The events of a set's reader that overlap the range (none without a reader). @throws SourceError */
 async function readerEvents(
   set: AnnotationSet,
@@ -135,7 +139,8 @@ async function readerEvents(
   const request = {
     metric: set.name,
     range,
-    intervalMs: 0,
+    // A SQL reader's $__interval needs one: the interval Grafana would use for the range.
+    intervalMs: intervalFor(range.to - range.from, ANNOTATION_POINTS),
     maxDataPoints: MAX_ANNOTATION_EVENTS,
     aggregation: 'last' as const,
     filters: [],
