@@ -226,19 +226,38 @@ class MysqlDatabase implements Database {
         () => stop(statementTimeoutError(this.name, this.settings.statementTimeout)),
         this.settings.statementTimeout + grace,
       );
+      /** The connection died under the statement (mysql2 then tells the connection, not the command). */
+      const lost = (err: unknown): void => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        connection.destroy();
+        reject(unavailableError(this.name, err, this.secrets));
+      };
+      const ended = (): void => lost(new Error('the connection closed'));
       const cleanup = (): void => {
         clearTimeout(backstop);
         signal.removeEventListener('abort', aborted);
+        connection.off('error', lost);
+        connection.off('end', ended);
       };
       signal.addEventListener('abort', aborted, { once: true });
+      connection.on('error', lost);
+      connection.on('end', ended);
+      const fatal = (connection as unknown as { _fatalError?: unknown })._fatalError;
+      if (fatal !== undefined && fatal !== null) {
+        lost(fatal);
+        return;
+      }
 
       const command = connection.execute({
         sql: statement.text,
         values: [...statement.params],
         rowsAsArray: true,
       });
-      command.on('fields', (fields: FieldPacket[]) => {
-        columns = fields.map((field) => ({ name: field.name, type: columnType(field) }));
+      // A statement without rows (an INSERT) announces `undefined` fields.
+      command.on('fields', (fields: FieldPacket[] | undefined) => {
+        columns = (fields ?? []).map((field) => ({ name: field.name, type: columnType(field) }));
       });
       command.on('result', (row: unknown) => {
         if (settled || !Array.isArray(row)) return; // a ResultSetHeader (no rows) is not a row

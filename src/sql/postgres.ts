@@ -138,7 +138,8 @@ class PostgresDatabase implements Database {
     const session = [
       `SET statement_timeout = ${this.settings.statementTimeout}`,
       "SET TimeZone = 'UTC'",
-      ...(this.settings.readOnly ? ['SET default_transaction_read_only = on'] : []),
+      // Set either way: a server (or PGlite's one shared session) may default to the other.
+      `SET default_transaction_read_only = ${this.settings.readOnly ? 'on' : 'off'}`,
     ].join('; ');
     try {
       await client.query(session);

@@ -11,7 +11,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /** How long a probe waits for a server to answer before falling back. */
@@ -135,11 +135,27 @@ export async function postgresUrl(): Promise<PostgresHandle> {
 
 let mariadbSkipPrinted = false;
 
+function mariadbTarget(): string {
+  const override = process.env['TEST_MARIADB_URL'];
+  return override !== undefined && override !== '' ? override : DEFAULT_MARIADB_URL;
+}
+
+/** Undefined after the one skip line, or the error REQUIRE_DATABASES=1 asks for. */
+function mariadbMissing(url: string, reason: string, cause?: unknown): undefined {
+  if (required()) {
+    throw new Error(`REQUIRE_DATABASES=1 but no MariaDB answers at ${redact(url)} (${reason})`, { cause });
+  }
+  if (!mariadbSkipPrinted) {
+    mariadbSkipPrinted = true;
+    process.stdout.write(`MariaDB tests skipped: no server answers at ${new URL(url).host} (${reason})\n`);
+  }
+  return undefined;
+}
+
 /** The MariaDB URL if a server answers within ~1 s; else undefined after one printed line (or an error
  * under REQUIRE_DATABASES=1). */
 export async function mariadbUrl(): Promise<string | undefined> {
-  const override = process.env['TEST_MARIADB_URL'];
-  const url = override !== undefined && override !== '' ? override : DEFAULT_MARIADB_URL;
+  const url = mariadbTarget();
   try {
     const connection = await createConnection({ uri: url, connectTimeout: PROBE_MS });
     try {
@@ -149,18 +165,29 @@ export async function mariadbUrl(): Promise<string | undefined> {
     }
     return url;
   } catch (err) {
-    const reason = (err as { code?: string }).code ?? (err as Error).message;
-    if (required())
-      throw new Error(`REQUIRE_DATABASES=1 but no MariaDB answers at ${redact(url)} (${reason})`, {
-        cause: err,
-      });
-    if (!mariadbSkipPrinted) {
-      mariadbSkipPrinted = true;
-      const where = new URL(url).host;
-      process.stdout.write(`MariaDB tests skipped: no server answers at ${where} (${reason})\n`);
-    }
-    return undefined;
+    return mariadbMissing(url, (err as { code?: string }).code ?? (err as Error).message, err);
   }
+}
+
+/**
+ * mariadbUrl, answered synchronously (a probe in a child process), for a test file to decide while
+ * jest collects its tests whether to declare them or mark them skipped.
+ */
+export function mariadbUrlSync(): string | undefined {
+  const url = mariadbTarget();
+  const probe = `
+const { createConnection } = require('mysql2/promise');
+createConnection({ uri: process.argv[1], connectTimeout: ${PROBE_MS} })
+  .then((c) => c.query('SELECT 1').finally(() => c.end()))
+  .then(() => process.exit(0), (e) => { process.stdout.write(String(e.code || e.message)); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['-e', probe, url], {
+    cwd: join(__dirname, '..', '..'),
+    encoding: 'utf8',
+    timeout: PROBE_MS * 5,
+  });
+  if (result.status === 0) return url;
+  const reason = result.stdout.trim() || (result.error?.message ?? `probe exited with ${result.status}`);
+  return mariadbMissing(url, reason);
 }
 
 function redact(url: string): string {
@@ -195,12 +222,13 @@ export async function createPgSchema(url: string, prefix: string): Promise<TestS
   await client.query(`SET search_path TO "${schema}", public`);
   return {
     schema,
+    // PGlite has one session for all its clients: a driver's read-only setting would reach this one too.
     exec: async (sql) => {
-      await client.query(sql);
+      await client.query(`SET default_transaction_read_only = off; ${sql}`);
     },
     drop: async () => {
       try {
-        await client.query(`DROP SCHEMA "${schema}" CASCADE`);
+        await client.query(`SET default_transaction_read_only = off; DROP SCHEMA "${schema}" CASCADE`);
       } finally {
         await client.end();
       }
