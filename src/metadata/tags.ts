@@ -56,7 +56,7 @@ export function tagValues(
   const values = new Map<string, Cell>();
   for (const metric of registry.metrics()) {
     if (metric.kind === 'timeseries') {
-      const v = metric.labels[key];
+      const v = Object.hasOwn(metric.labels, key) ? metric.labels[key] : undefined;
       if (v !== undefined && others.matchesLabels(metric.labels)) values.set(v, v);
       continue;
     }

@@ -12,14 +12,21 @@ import type { ResultColumn } from './types';
 
 /** The values of a filter as they are bound for a column of `type`, or undefined when they do not fit it. */
 function boundValues(filter: AdhocFilter, type: ResultColumn['type'] | undefined): Param[] | undefined {
+  // As the server's filters read them (src/series/filters.ts): `[value]` when `values` is absent or empty.
   const raw =
-    filter.operator === '=|' || filter.operator === '!=|'
-      ? (filter.values ?? [filter.value])
+    (filter.operator === '=|' || filter.operator === '!=|') && (filter.values?.length ?? 0) > 0
+      ? (filter.values ?? [])
       : [filter.value];
-  if (type === undefined || type === 'string') return [...raw];
+  const ordered = filter.operator === '<' || filter.operator === '>';
+  if (type === undefined) return [...raw];
+  // The server orders text numerically when both sides are numbers, else by UTF-16 code units: no
+  // collation of a database agrees (`'9' < '10'`), so a pushed-down order on text is left to the server.
+  if (type === 'string') return ordered ? undefined : [...raw];
   if (type !== 'number') return undefined;
   const numbers = raw.map((v) => (v.trim() === '' ? NaN : Number(v)));
-  return numbers.every(Number.isFinite) ? numbers : undefined;
+  if (!numbers.every(Number.isFinite)) return undefined;
+  // `=` compares as text on the server: `21.0` or ` 21` equals no cell 21, so only the number's own text is pushed.
+  return ordered || numbers.every((n, i) => String(n) === raw[i]) ? numbers : undefined;
 }
 
 /**

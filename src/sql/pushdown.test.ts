@@ -57,12 +57,15 @@ describe('pushDownFilters', () => {
     expect(result.statement.params).toEqual([1, 'hall']);
   });
 
-  it('an empty =| matches nothing, an empty !=| everything', () => {
+  it('an empty =| or !=| list is [value], as the server reads it', () => {
     const result = pushDownFilters(pg, 'sqlite', columns, [
-      f('room', '=|', '', []),
-      f('room', '!=|', '', []),
+      f('room', '=|', 'hall', []),
+      f('room', '!=|', 'attic', []),
     ]);
-    expect(result.statement.text).toMatch(/WHERE 1=0 AND 1=1$/);
+    expect(result.statement.text).toMatch(
+      /WHERE "room" IN \(\?\) AND \("room" IS NULL OR "room" NOT IN \(\?\)\)$/,
+    );
+    expect(result.statement.params.slice(-2)).toEqual(['hall', 'attic']);
   });
 
   it('nothing to push: the statement as it was', () => {

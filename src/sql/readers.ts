@@ -105,7 +105,8 @@ async function run(
   }
   // The database's own maxRows caps it (TOO_MANY_ROWS).
   const result = await db.query(statement, { signal: request.signal, maxRows: Number.MAX_SAFE_INTEGER });
-  query.columns = result.columns;
+  // An empty SQLite answer types its computed columns as text: keep the columns of one with rows.
+  if (result.rows.length > 0 || query.columns === undefined) query.columns = result.columns;
   return { result, expanded };
 }
 

@@ -138,6 +138,8 @@ export function toSeries(result: ResultSet, options: ShapeOptions): { series: Sh
     if (c.type === 'number') valueAt.push(i);
     else if (c.type === 'string' || c.type === 'other') labelAt.push(i);
   });
+  // No rows: no series. SQLite types an empty result's computed columns as text, so none is a number.
+  if (valueAt.length === 0 && result.rows.length === 0) return { series: [] };
   if (valueAt.length === 0) {
     throw new SourceError(
       'SOURCE_FAILED',
