@@ -1,10 +1,11 @@
 /**
- * The worker thread behind one SQLite connection (src/sql/sqlite.ts): better-sqlite3 is synchronous, so
- * its statements run here, off the server's event loop, and a statement past its timeout is stopped by
- * terminating the thread. One statement at a time; messages are plain values.
+ * The worker process behind one SQLite connection (src/sql/sqlite.ts): better-sqlite3 is synchronous, so
+ * its statements run here, off the server's event loop. A statement past its timeout is stopped by
+ * killing the process: a worker thread cannot be stopped while SQLite computes one step (terminate()
+ * waits for native code, and a `SELECT count(*)` over a huge CTE is a single step). One statement at a
+ * time; messages are plain values over the IPC channel (structured clone).
  */
 import Sqlite from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
 
 export interface WorkerData {
   readonly file: string;
@@ -32,14 +33,11 @@ export type WorkerAnswer =
   | { readonly kind: 'refused'; readonly id: number; readonly message: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
-const port = parentPort;
-const data = workerData as WorkerData;
-
 function post(answer: WorkerAnswer): void {
-  port?.postMessage(answer);
+  process.send?.(answer);
 }
 
-function open(): Sqlite.Database | undefined {
+function open(data: WorkerData): Sqlite.Database | undefined {
   try {
     const db = new Sqlite(data.file, { readonly: data.readOnly, fileMustExist: true });
     // A write from another process holds the lock briefly; wait for it rather than fail at once.
@@ -74,10 +72,14 @@ function run(db: Sqlite.Database, job: WorkerJob): WorkerAnswer {
   }
 }
 
-if (port !== null) {
-  const db = open();
+// The settings come as JSON in the last argument (src/sql/sqlite.ts spawns this file).
+const settings = process.argv[process.argv.length - 1];
+if (process.send !== undefined && settings !== undefined && settings.startsWith('{')) {
+  // The server went away: so does its connection.
+  process.on('disconnect', () => process.exit(0));
+  const db = open(JSON.parse(settings) as WorkerData);
   if (db !== undefined) {
-    port.on('message', (job: WorkerJob) => post(run(db, job)));
+    process.on('message', (job: WorkerJob) => post(run(db, job)));
     post({ kind: 'ready' });
   }
 }

@@ -1,11 +1,12 @@
 /**
- * SQLite through better-sqlite3, in worker threads (src/sql/sqlite-worker.ts): the driver is
- * synchronous and would block the event loop, so each connection is a thread with its own read-only
- * handle; a statement past its timeout, or whose request is aborted, is stopped by terminating its
- * thread (the next statement gets a fresh one).
+ * SQLite through better-sqlite3, in worker processes (src/sql/sqlite-worker.ts): the driver is
+ * synchronous and would block the event loop, so each connection is a small process with its own
+ * read-only handle; a statement past its timeout, or whose request is aborted, is stopped by killing its
+ * process (the next statement gets a fresh one). Threads were the first choice, but a thread busy in
+ * one SQLite step cannot be terminated.
  */
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { AppError, DatabaseQueryError, DatabaseUnavailableError, RowLimitError } from '../errors';
 import type { DriverSettings } from './databases';
 import { abortedError, queueTimeoutError, statementTimeoutError } from './driver-errors';
@@ -17,12 +18,12 @@ import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from 
 type Value = string | number | boolean | null;
 
 /**
- * Under ts-jest (or any run from src/) this module is a .ts file and so is its worker: the thread then
+ * Under ts-jest (or any run from src/) this module is a .ts file and so is its worker: the process then
  * compiles it with the project's TypeScript first. From dist/ both are .js and load as they are.
  */
 const WORKER_FILE = join(__dirname, `sqlite-worker${extname(__filename) === '.ts' ? '.ts' : '.js'}`);
 const TS_BOOTSTRAP = `
-const ts = require(${JSON.stringify('typescript')});
+const ts = require(process.argv[1]);
 const fs = require('node:fs');
 require.extensions['.ts'] = (module, filename) => {
   const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
@@ -31,19 +32,19 @@ require.extensions['.ts'] = (module, filename) => {
   });
   module._compile(outputText, filename);
 };
-require(require('node:worker_threads').workerData.workerFile);
+require(process.argv[2]);
 `;
 
-function spawn(data: WorkerData): Worker {
-  if (WORKER_FILE.endsWith('.ts')) {
-    // eval workers resolve `require` from the working directory; point it at this package's typescript.
-    const bootstrap = TS_BOOTSTRAP.replace(
-      JSON.stringify('typescript'),
-      JSON.stringify(require.resolve('typescript')),
-    );
-    return new Worker(bootstrap, { eval: true, workerData: { ...data, workerFile: WORKER_FILE } });
-  }
-  return new Worker(WORKER_FILE, { workerData: data });
+function spawn(data: WorkerData): ChildProcess {
+  const settings = JSON.stringify(data);
+  const args = WORKER_FILE.endsWith('.ts')
+    ? ['-e', TS_BOOTSTRAP, require.resolve('typescript'), WORKER_FILE, settings]
+    : [WORKER_FILE, settings];
+  return spawnProcess(process.execPath, args, {
+    // IPC with structured clone: blobs and big integers cross as they are.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
 }
 
 /** The column's type from its declared type (SQLite's affinity rules), else from its first non-null value. */
@@ -78,19 +79,25 @@ function normalise(value: unknown, type: ResultColumn['type']): Value {
 }
 
 class Connection {
-  readonly worker: Worker;
+  readonly child: ChildProcess;
   /** Resolves once the handle is open; rejects with the open error (a missing file, say). */
   readonly ready: Promise<void>;
+  /** Resolves once the process has exited. */
+  readonly exited: Promise<void>;
   private pending: ((answer: WorkerAnswer) => void) | undefined;
   private failure: ((error: Error) => void) | undefined;
   private nextId = 0;
   dead = false;
 
   constructor(data: WorkerData, onExit: (connection: Connection) => void) {
-    this.worker = spawn(data);
-    this.worker.unref();
+    this.child = spawn(data);
+    // Neither the process nor its channel keeps the server alive; a running statement's timer does.
+    this.child.unref();
+    this.child.channel?.unref();
+    let exited: () => void = () => undefined;
+    this.exited = new Promise<void>((resolve) => (exited = resolve));
     this.ready = new Promise<void>((resolve, reject) => {
-      this.worker.on('message', (answer: WorkerAnswer) => {
+      this.child.on('message', (answer: WorkerAnswer) => {
         if (answer.kind === 'ready') resolve();
         else if (answer.kind === 'unavailable') reject(new Error(answer.message));
         else {
@@ -100,15 +107,16 @@ class Connection {
           pending?.(answer);
         }
       });
-      this.worker.on('error', (err) => {
+      this.child.on('error', (err) => {
         reject(err);
         this.failure?.(err);
       });
-      this.worker.on('exit', () => {
+      this.child.on('exit', () => {
         this.dead = true;
-        reject(new Error('the worker thread exited'));
-        this.failure?.(new Error('the worker thread exited'));
+        reject(new Error('the worker process exited'));
+        this.failure?.(new Error('the worker process exited'));
         onExit(this);
+        exited();
       });
     });
     // The open error is reported by whoever awaits `ready`; never an unhandled rejection.
@@ -119,13 +127,15 @@ class Connection {
     return new Promise<WorkerAnswer>((resolve, reject) => {
       this.pending = resolve;
       this.failure = reject;
-      this.worker.postMessage({ ...job, id: this.nextId++ });
+      this.child.send({ ...job, id: this.nextId++ });
     });
   }
 
-  stop(): void {
+  /** Kills the process at once (SQLite may be deep in one step); answers when it is gone. */
+  stop(): Promise<void> {
     this.dead = true;
-    void this.worker.terminate();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    return this.exited;
   }
 }
 
@@ -172,7 +182,7 @@ class SqliteDatabase implements Database {
     const all = [...this.connections];
     this.connections.clear();
     this.idle.length = 0;
-    await Promise.all(all.map((connection) => connection.worker.terminate()));
+    await Promise.all(all.map((connection) => connection.stop()));
   }
 
   private take(): Connection {
@@ -209,19 +219,19 @@ class SqliteDatabase implements Database {
         if (error !== undefined) reject(error);
         else if (value !== undefined) resolve(value);
       };
-      /** Stops the statement: the thread is the only handle on it. */
+      /** Stops the statement: its process is the only handle on it. */
       const kill = (error: AppError): void => {
-        connection.stop();
+        void connection.stop();
         finish(error);
       };
       const aborted = (): void => kill(abortedError(this.name));
       const unavailable = (err: unknown): void => {
-        connection.stop();
+        void connection.stop();
         finish(
           new DatabaseUnavailableError(this.name, err instanceof Error ? err.message : String(err), err),
         );
       };
-      // A new thread first opens the file (and, from src/, compiles its code): connectTimeout bounds that,
+      // A new process first opens the file (and, from src/, compiles its code): connectTimeout bounds that,
       // statementTimeout bounds the statement alone.
       let timer = setTimeout(
         () =>
@@ -263,7 +273,7 @@ class SqliteDatabase implements Database {
       case 'refused':
         throw new DatabaseQueryError(this.name, answer.message);
       default:
-        throw new DatabaseUnavailableError(this.name, 'unexpected answer from the worker thread');
+        throw new DatabaseUnavailableError(this.name, 'unexpected answer from the worker process');
     }
   }
 }

@@ -20,8 +20,9 @@ export interface DriverSetup {
   readonly url: string;
   /** A URL of this dialect that nothing answers. */
   readonly unreachableUrl: string;
-  /** Takes the database away and brings it back (a TCP proxy, a PGlite restart, a renamed file). */
-  readonly outage: { readonly url: string; down(): Promise<void>; up(): Promise<void> };
+  /** Takes the database away and brings it back (a TCP proxy, a PGlite restart); undefined for SQLite,
+   * whose open files outlive a rename (its own test file covers a file that appears later). */
+  readonly outage?: { readonly url: string; down(): Promise<void>; up(): Promise<void> };
   /** SELECT of the types table, with one bound parameter, and what it must answer. */
   readonly typesQuery: {
     readonly text: string;
@@ -89,6 +90,7 @@ export function driverContract(
   dialect: string,
   setup: () => Promise<DriverSetup>,
   teardown: () => Promise<void>,
+  { outage = true }: { readonly outage?: boolean } = {},
 ): void {
   describe(`${dialect} driver (shared contract)`, () => {
     let s: DriverSetup;
@@ -228,15 +230,17 @@ export function driverContract(
       await expect(db.ping(signal())).rejects.toBeInstanceOf(DatabaseUnavailableError);
     });
 
-    it('recovers when the database comes back, without leaked connections', async () => {
+    (outage ? it : it.skip)('recovers when the database comes back, without leaked connections', async () => {
+      if (s.outage === undefined) throw new Error('this dialect declared no outage');
+      const { outage: o } = s;
       const db = openDatabase(
-        { name: 'plant', url: s.outage.url, ...s.base, connectTimeout: 1000, pool: 2 },
+        { name: 'plant', url: o.url, ...s.base, connectTimeout: 1000, pool: 2 },
         CONTEXT,
       );
       opened.push(db);
       const one = { text: 'SELECT 1 AS one', params: [] };
       await expect(db.query(one, { signal: signal(), maxRows: 10 })).resolves.toMatchObject({ rows: [[1]] });
-      await s.outage.down();
+      await o.down();
       try {
         await expect(db.query(one, { signal: signal(), maxRows: 10 })).rejects.toBeInstanceOf(
           DatabaseUnavailableError,
@@ -245,7 +249,7 @@ export function driverContract(
           DatabaseUnavailableError,
         );
       } finally {
-        await s.outage.up();
+        await o.up();
       }
       const back = await eventually(
         () =>
