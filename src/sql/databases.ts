@@ -134,10 +134,13 @@ export function resolveDatabase(
     const file = isAbsolute(config.passwordFile)
       ? config.passwordFile
       : resolve(context.baseDir, config.passwordFile);
+    const source = `${at}/passwordFile`;
     try {
-      password = readSecretFile(`${at}/passwordFile`, file, context.readFile);
+      password = readSecretFile(source, file, context.readFile);
     } catch (err) {
-      throw new FixtureError((err as Error).message, { field: `${at}/passwordFile` });
+      // readSecretFile names its source first; FixtureError puts the field there itself.
+      const message = (err as Error).message.replace(`${source}: `, '');
+      throw new FixtureError(message, { field: source, cause: err });
     }
   } else if (config.passwordEnv !== undefined) {
     const value = context.env[config.passwordEnv];

@@ -4,7 +4,14 @@
  * The MySQL / MariaDB driver against the machine's MariaDB, through the shared driver contract; where
  * no server answers, test/support/databases.ts prints one "MariaDB tests skipped" line (CI forbids that).
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Connection, createConnection } from 'mysql2/promise';
+import { DatabaseUnavailableError } from '../../src/errors';
+import { openDatabase } from '../../src/sql/databases';
+import type { Database } from '../../src/sql/types';
 import {
   type TcpProxy,
   type TestDatabase,
@@ -111,4 +118,68 @@ if (url === undefined) {
       await proxy?.close();
     },
   );
+
+  describe('mysql driver: passwords', () => {
+    const user = `drv_${randomBytes(4).toString('hex')}`;
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    const dir = mkdtempSync(join(tmpdir(), 'drivers-mysql-'));
+    let root: Connection;
+    const opened: Database[] = [];
+
+    beforeAll(async () => {
+      root = await createConnection({ uri: server });
+      await root.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', password]);
+      await root.query('CREATE USER ?@? IDENTIFIED BY ?', [user, 'localhost', password]);
+      writeFileSync(join(dir, 'password'), `${password}\n`);
+    });
+    afterAll(async () => {
+      await Promise.all(opened.map((db) => db.close()));
+      await root.query('DROP USER ?@?', [user, '%']);
+      await root.query('DROP USER ?@?', [user, 'localhost']);
+      await root.end();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const userUrl = (): string => {
+      const url = new URL(server);
+      url.username = user;
+      url.pathname = '/';
+      return url.toString();
+    };
+
+    it('logs in with the password of passwordFile (its trailing newline dropped) and of passwordEnv', async () => {
+      const fromFile = openDatabase(
+        { name: 'plant', url: userUrl(), passwordFile: 'password' },
+        { baseDir: dir, env: {} },
+      );
+      const fromEnv = openDatabase(
+        { name: 'plant', url: userUrl(), passwordEnv: 'PLANT_PASSWORD' },
+        { baseDir: dir, env: { PLANT_PASSWORD: password } },
+      );
+      opened.push(fromFile, fromEnv);
+      for (const db of [fromFile, fromEnv]) {
+        const result = await db.query(
+          { text: 'SELECT CURRENT_USER() AS who', params: [] },
+          { signal: new AbortController().signal, maxRows: 1 },
+        );
+        expect(result.rows[0]?.[0]).toMatch(new RegExp(`^${user}@`));
+      }
+    });
+
+    it('answers a refused login as DatabaseUnavailableError that shows neither password', async () => {
+      const wrong = `${password}-wrong`;
+      const db = openDatabase(
+        { name: 'plant', url: userUrl(), passwordEnv: 'PLANT_PASSWORD' },
+        { baseDir: dir, env: { PLANT_PASSWORD: wrong } },
+      );
+      opened.push(db);
+      const err = await db
+        .query({ text: 'SELECT 1', params: [] }, { signal: new AbortController().signal, maxRows: 1 })
+        .catch((e: unknown) => e as Error);
+      expect(err).toBeInstanceOf(DatabaseUnavailableError);
+      expect((err as Error).message).toMatch(/^database "plant" is unreachable: Access denied for user/);
+      expect((err as Error).message).not.toContain(password);
+      expect(JSON.stringify(err)).not.toContain(password);
+    });
+  });
 }
