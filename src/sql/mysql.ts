@@ -94,6 +94,9 @@ function connectionOptions(settings: DriverSettings): ConnectionOptions {
     supportBigNumbers: true,
     bigNumberStrings: true,
     multipleStatements: false,
+    // execute() prepares each statement text once per connection; a metric's text is fixed (request
+    // values are parameters), so a small cache holds them all and bounds what the server keeps.
+    maxPreparedStatements: 256,
   };
 }
 

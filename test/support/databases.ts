@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** How long a probe waits for a server to answer before falling back. */
@@ -140,12 +142,33 @@ function mariadbTarget(): string {
   return override !== undefined && override !== '' ? override : DEFAULT_MARIADB_URL;
 }
 
+/**
+ * Whether no other test file of this jest run printed the skip line yet: each file has its own module
+ * registry, so a marker file keyed by the jest parent process (recent, so a reused pid does not count)
+ * keeps it to one line a run.
+ */
+function firstSkipOfRun(): boolean {
+  const marker = join(tmpdir(), `simplejson-mariadb-skip-${process.ppid}`);
+  try {
+    if (Date.now() - statSync(marker).mtimeMs < 15 * 60_000) return false;
+    rmSync(marker, { force: true });
+  } catch {
+    // No marker yet.
+  }
+  try {
+    writeFileSync(marker, '', { flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Undefined after the one skip line, or the error REQUIRE_DATABASES=1 asks for. */
 function mariadbMissing(url: string, reason: string, cause?: unknown): undefined {
   if (required()) {
     throw new Error(`REQUIRE_DATABASES=1 but no MariaDB answers at ${redact(url)} (${reason})`, { cause });
   }
-  if (!mariadbSkipPrinted) {
+  if (!mariadbSkipPrinted && firstSkipOfRun()) {
     mariadbSkipPrinted = true;
     process.stdout.write(`MariaDB tests skipped: no server answers at ${new URL(url).host} (${reason})\n`);
   }
