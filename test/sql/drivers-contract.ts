@@ -228,6 +228,16 @@ export function driverContract(
       expect(err.message).toMatch(/^database "plant" is unreachable: /);
       expect(Date.now() - started).toBeLessThan(1500);
       await expect(db.ping(signal())).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      if (s.unreachableUrl.startsWith('sqlite:')) return;
+      const unknown = new URL(s.unreachableUrl);
+      unknown.hostname = 'db.nonexistent.invalid';
+      const nowhere = openDatabase({ name: 'plant', url: unknown.toString(), connectTimeout: 1000 }, CONTEXT);
+      opened.push(nowhere);
+      const lookup = await rejection(
+        nowhere.query({ text: 'SELECT 1', params: [] }, { signal: signal(), maxRows: 10 }),
+      );
+      expect(lookup).toBeInstanceOf(DatabaseUnavailableError);
+      expect(lookup.message).toMatch(/^database "plant" is unreachable: .*(ENOTFOUND|EAI_AGAIN)/);
     });
 
     (outage ? it : it.skip)('recovers when the database comes back, without leaked connections', async () => {

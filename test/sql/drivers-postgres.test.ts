@@ -11,10 +11,13 @@ import {
   createPgSchema,
   freePort,
   postgresUrl,
+  startPglite,
   tcpProxy,
 } from '../support/databases';
 import type { TestSchema } from '../support/databases';
-import { driverContract } from './drivers-contract';
+import { DatabaseUnavailableError } from '../../src/errors';
+import { openDatabase } from '../../src/sql/databases';
+import { driverContract, eventually } from './drivers-contract';
 
 let handle: PostgresHandle;
 let schema: TestSchema;
@@ -108,6 +111,45 @@ driverContract(
     }
   },
 );
+
+describe('postgres driver: a server with no connection left', () => {
+  it('answers DatabaseUnavailableError (too many clients), and recovers once one frees', async () => {
+    const lite = await startPglite(1);
+    const holder = new Client({ connectionString: lite.url });
+    holder.on('error', () => undefined);
+    const db = openDatabase(
+      { name: 'plant', url: lite.url, connectTimeout: 1000 },
+      { baseDir: '/', env: {} },
+    );
+    try {
+      await holder.connect();
+      const err = await db
+        .query({ text: 'SELECT 1', params: [] }, { signal: new AbortController().signal, maxRows: 1 })
+        .catch((e: unknown) => e as Error);
+      expect(err).toBeInstanceOf(DatabaseUnavailableError);
+      expect((err as Error).message).toMatch(/^database "plant" is unreachable: /);
+      await holder.end();
+      const back = await eventually(
+        () =>
+          db
+            .query(
+              { text: 'SELECT 1 AS one', params: [] },
+              { signal: new AbortController().signal, maxRows: 1 },
+            )
+            .then(
+              () => true,
+              () => false,
+            ),
+        (ok) => ok,
+        3000,
+      );
+      expect(back).toBe(true);
+    } finally {
+      await db.close();
+      await lite.close();
+    }
+  });
+});
 
 describe('postgres driver: where the tests ran', () => {
   it('names the PostgreSQL it used (server, or PGlite without in-database cancellation checks)', async () => {
