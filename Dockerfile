@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript, then keep only production dependencies.
-FROM node:20-bookworm-slim AS build
+# Build stage: compile TypeScript, then keep only production dependencies. The full image has the
+# compiler better-sqlite3's native module is built with, and Node's headers (nodedir: no download).
+FROM node:20-bookworm AS build
+ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -23,7 +25,8 @@ COPY schemas ./schemas
 COPY fixtures /fixtures
 USER node
 EXPOSE 8080
-# GET / with the server's own credentials (from the same env vars), so it passes with auth on.
+# GET /healthz (the process serves; a database that is down does not restart the container) with the
+# server's own credentials (from the same env vars), so it passes with auth on.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "dist/process/healthcheck.js"]
 # An ENTRYPOINT, not a CMD, so arguments after the image name reach the server:

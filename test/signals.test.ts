@@ -159,7 +159,7 @@ describe('signals on the real process', () => {
       const refused = await finished(
         spawnScript('src/process/healthcheck.ts', [], { ...withoutFile, BASIC_AUTH_PASSWORD: 'nope' }),
       );
-      expect(refused).toMatchObject({ code: 1, stderr: 'health check: GET / answered 401\n' });
+      expect(refused).toMatchObject({ code: 1, stderr: 'health check: GET /healthz answered 401\n' });
     } finally {
       server.kill('SIGTERM');
       expect((await done).code).toBe(0);

@@ -71,7 +71,8 @@ export function authMiddleware(auth: AuthOptions): RequestHandler | undefined {
   return (req, res, next) => {
     const header = req.headers.authorization;
     if (req.method === 'OPTIONS') return next();
-    const health = (req.method === 'GET' || req.method === 'HEAD') && req.path === '/';
+    const health =
+      (req.method === 'GET' || req.method === 'HEAD') && (req.path === '/' || req.path === '/healthz');
     if (header === undefined && health && auth.exemptHealth === true) return next();
     if (header !== undefined && check(header)) return next();
     res.setHeader('WWW-Authenticate', headers);

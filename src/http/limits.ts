@@ -15,7 +15,10 @@ function hasBody(req: Request): boolean {
 
 /** `GET`/`HEAD /` (health and "Save & test") and every OPTIONS preflight: cheap, and never refused. */
 function exempt(req: Request): boolean {
-  return req.method === 'OPTIONS' || ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/');
+  return (
+    req.method === 'OPTIONS' ||
+    ((req.method === 'GET' || req.method === 'HEAD') && (req.path === '/' || req.path === '/healthz'))
+  );
 }
 
 /**

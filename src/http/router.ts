@@ -7,7 +7,7 @@ import { corsMiddleware } from './cors';
 import { annotations } from './endpoints/annotations';
 import { metricPayloadOptions, metrics } from './endpoints/metrics';
 import { query } from './endpoints/query';
-import { root } from './endpoints/root';
+import { liveness, root } from './endpoints/root';
 import { search } from './endpoints/search';
 import { tagKeys, tagValues } from './endpoints/tags';
 import { variable } from './endpoints/variable';
@@ -78,6 +78,8 @@ export function installContract(router: Routes, registry: RegistrySource, option
   );
   router.get('/', root(ctx));
   router.all('/', methodNotAllowed('GET, HEAD, OPTIONS'));
+  router.get('/healthz', liveness());
+  router.all('/healthz', methodNotAllowed('GET, HEAD, OPTIONS'));
   const post = (path: string, ...handlers: RequestHandler[]) => {
     router.post(path, ...jsonBody(resolved.bodyLimit), ...handlers);
     router.all(path, methodNotAllowed('POST, OPTIONS'));

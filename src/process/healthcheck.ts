@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The container health check (Dockerfile HEALTHCHECK): `GET /` on this machine, with the credentials
+ * The container health check (Dockerfile HEALTHCHECK): `GET /healthz` on this machine (the process
+ * serves; a database that is down does not make the container unhealthy), with the credentials
  * the server itself was configured with, so the check passes with auth on and no route has to be left
  * open. Reads the same environment variables as the server (a probe cannot see the server's flags);
  * exits 0 on a 200 answer, 1 otherwise. Prints nothing on success and never prints a secret.
@@ -31,12 +32,12 @@ async function main(): Promise<number> {
   if (command.kind !== 'serve') return 1;
   const { config } = command;
   const authorization = probeAuthorization(config.auth);
-  const res = await fetch(`http://${probeHost(config.host)}:${config.port}/`, {
+  const res = await fetch(`http://${probeHost(config.host)}:${config.port}/healthz`, {
     headers: authorization === undefined ? {} : { authorization },
     signal: AbortSignal.timeout(2500),
   });
   await res.arrayBuffer();
-  if (res.status !== 200) console.error(`health check: GET / answered ${res.status}`);
+  if (res.status !== 200) console.error(`health check: GET /healthz answered ${res.status}`);
   return res.status === 200 ? 0 : 1;
 }
 

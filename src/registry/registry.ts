@@ -15,6 +15,14 @@ import type {
   TimeSeriesMetric,
 } from './types';
 
+/** Something GET / asks before it answers ok (src/http/endpoints/root.ts). */
+export interface HealthCheck {
+  /** Named in the answer: `database "plant"`. */
+  readonly name: string;
+  /** Resolves when it answers; rejects (an AppError names it best) when it does not. */
+  check(signal: AbortSignal): Promise<void>;
+}
+
 /**
  * The metric registry: a name-keyed map of time series and table metrics plus named annotation sets.
  * Definitions are checked when they are added (duplicates, shapes), values are computed when asked.
@@ -24,6 +32,7 @@ export class Registry {
   readonly #metrics = new Map<string, Metric>();
   readonly #annotations = new Map<string, AnnotationSet>();
   readonly #providers: MetricProvider[] = [];
+  readonly #healthChecks: HealthCheck[] = [];
   #revision = 0;
 
   /** Counts the changes so far: an answer computed from this registry stays valid while it is the same. */
@@ -166,6 +175,22 @@ export class Registry {
     this.#revision++;
   }
 
+  /**
+   * Adds a check that GET / (Grafana's "Save & test") runs: a declared database, say. A check that
+   * rejects makes Save & test fail with its error, naming what does not answer; the server serves on.
+   */
+  addHealthCheck(check: HealthCheck): void {
+    if (this.#healthChecks.some((c) => c.name === check.name)) {
+      throw new FixtureError(`health check ${JSON.stringify(check.name)} is already defined`);
+    }
+    this.#healthChecks.push(check);
+    this.#revision++;
+  }
+
+  healthChecks(): readonly HealthCheck[] {
+    return this.#healthChecks;
+  }
+
   /** The providers, in the order they were added. */
   providers(): readonly MetricProvider[] {
     return this.#providers;
@@ -179,6 +204,7 @@ export class Registry {
     const view = new Registry();
     for (const [name, metric] of this.#metrics) view.#metrics.set(name, metric);
     for (const [name, set] of this.#annotations) view.#annotations.set(name, set);
+    view.#healthChecks.push(...this.#healthChecks);
     add(view);
     return view;
   }
