@@ -43,14 +43,14 @@ describe('simplejson-server check (the real binary)', () => {
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
     expect(lines.slice(0, 4)).toEqual([
-      'Fixtures: the bundled demo (3 JSON files)',
-      'Metrics (17):',
+      'Fixtures: the bundled demo (4 JSON files)',
+      'Metrics (19):',
       '  timeseries  temperature.Berlin  generated (sine)',
       '  timeseries  temperature.Paris   generated (sine)',
     ]);
     expect(lines.slice(-5)).toEqual([
-      '  incidents           4 events, 0 recurring events',
-      '14 time series, 3 tables, 3 annotation sets',
+      'Databases (1):',
+      '  home  sqlite    answers',
       'Warnings (0):',
       'OK: the fixtures load',
       '',

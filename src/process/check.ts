@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { FixtureError } from '../errors';
+import { closeDatabasesOf, databasesOf } from '../fixtures/databases';
 import { inspectFixtures } from '../fixtures/load';
+import type { Registry } from '../registry/registry';
 import { FixtureErrors } from '../fixtures/problems';
 import { describeRegistry } from '../fixtures/summary';
 import type { Io } from '../grafana/io';
@@ -52,6 +54,7 @@ export async function runCheck(
     const { registry, files, warnings } = await inspectFixtures(dir, { clock });
     io.out(`Fixtures: ${name} (${files.length} JSON file${files.length === 1 ? '' : 's'})`);
     for (const line of describeRegistry(registry)) io.out(line);
+    for (const line of await describeDatabases(registry)) io.out(line);
     io.out(`Warnings (${warnings.length}):`);
     for (const warning of warnings) io.out(`  ${warning}`);
     io.out('OK: the fixtures load');
@@ -67,6 +70,35 @@ export async function runCheck(
     io.err('FAILED: the server would not start with these fixtures');
     return 2;
   }
+}
+
+/** How long `check` waits for each database to answer `SELECT 1`. */
+const PING_MS = 3000;
+
+/**
+ * One line per declared database: whether it answers now. A database that does not answer is not an
+ * error of the fixtures (the server starts, and answers that database's metrics with an error until it
+ * answers), so it does not change the exit code. The databases are closed afterwards.
+ */
+async function describeDatabases(registry: Registry): Promise<string[]> {
+  const list = databasesOf(registry);
+  if (list.length === 0) return [];
+  const width = Math.max(...list.map((db) => db.name.length));
+  // Database connections do not keep a process alive (a server must be free to exit): this does, until
+  // every database has answered or timed out and been closed.
+  const alive = setInterval(() => undefined, 1000);
+  const lines = await Promise.all(
+    list.map(async (db) => {
+      const state = await db.ping(AbortSignal.timeout(PING_MS)).then(
+        () => 'answers',
+        (err: unknown) => `does not answer: ${(err as Error).message}`,
+      );
+      return `  ${db.name.padEnd(width)}  ${db.dialect.padEnd(8)}  ${state}`;
+    }),
+  );
+  await closeDatabasesOf(registry);
+  clearInterval(alive);
+  return [`Databases (${list.length}):`, ...lines];
 }
 
 function parseCheckArgs(argv: readonly string[]) {

@@ -114,10 +114,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         : reloader.reload(),
     close: async () => {
       reloader?.unwatch();
-      const result = await closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
-      // The databases this server opened (a registry handed in by the caller stays the caller's).
-      if (options.registry === undefined) await closeDatabasesOf(reloader?.current() ?? initial);
-      return result;
+      // Database connections never hold the process (SQLite's worker processes are unref'd), so the
+      // process could end in the middle of closing them, before the caller logs that it stopped.
+      const alive = setInterval(() => undefined, 1000);
+      try {
+        const result = await closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+        // The databases this server opened (a registry handed in by the caller stays the caller's).
+        if (options.registry === undefined) await closeDatabasesOf(reloader?.current() ?? initial);
+        return result;
+      } finally {
+        clearInterval(alive);
+      }
     },
   };
 }

@@ -240,41 +240,46 @@ export function driverContract(
       expect(lookup.message).toMatch(/^database "plant" is unreachable: .*(ENOTFOUND|EAI_AGAIN)/);
     });
 
-    (outage ? it : it.skip)('recovers when the database comes back, without leaked connections', async () => {
-      if (s.outage === undefined) throw new Error('this dialect declared no outage');
-      const { outage: o } = s;
-      const db = openDatabase(
-        { name: 'plant', url: o.url, ...s.base, connectTimeout: 1000, pool: 2 },
-        CONTEXT,
-      );
-      opened.push(db);
-      const one = { text: 'SELECT 1 AS one', params: [] };
-      await expect(db.query(one, { signal: signal(), maxRows: 10 })).resolves.toMatchObject({ rows: [[1]] });
-      await o.down();
-      try {
-        await expect(db.query(one, { signal: signal(), maxRows: 10 })).rejects.toBeInstanceOf(
-          DatabaseUnavailableError,
+    // SQLite has no connection to cut (an open file keeps working after a rename): its outage is covered
+    // by test/sql/http-reliability.test.ts, which moves the file away under load.
+    if (outage)
+      it('recovers when the database comes back, without leaked connections', async () => {
+        if (s.outage === undefined) throw new Error('this dialect declared no outage');
+        const { outage: o } = s;
+        const db = openDatabase(
+          { name: 'plant', url: o.url, ...s.base, connectTimeout: 1000, pool: 2 },
+          CONTEXT,
         );
-        await expect(db.query(one, { signal: signal(), maxRows: 10 })).rejects.toBeInstanceOf(
-          DatabaseUnavailableError,
+        opened.push(db);
+        const one = { text: 'SELECT 1 AS one', params: [] };
+        await expect(db.query(one, { signal: signal(), maxRows: 10 })).resolves.toMatchObject({
+          rows: [[1]],
+        });
+        await o.down();
+        try {
+          await expect(db.query(one, { signal: signal(), maxRows: 10 })).rejects.toBeInstanceOf(
+            DatabaseUnavailableError,
+          );
+          await expect(db.query(one, { signal: signal(), maxRows: 10 })).rejects.toBeInstanceOf(
+            DatabaseUnavailableError,
+          );
+        } finally {
+          await o.up();
+        }
+        const back = await eventually(
+          () =>
+            db.query(one, { signal: signal(), maxRows: 10 }).then(
+              () => true,
+              () => false,
+            ),
+          (ok) => ok,
+          3000,
         );
-      } finally {
-        await o.up();
-      }
-      const back = await eventually(
-        () =>
-          db.query(one, { signal: signal(), maxRows: 10 }).then(
-            () => true,
-            () => false,
-          ),
-        (ok) => ok,
-        3000,
-      );
-      expect(back).toBe(true);
-      await expect(db.ping(signal())).resolves.toBeUndefined();
-      const stats = await settledStats(db, 2);
-      expect(stats).toEqual({ open: stats.idle, idle: stats.idle, waiting: 0 });
-    });
+        expect(back).toBe(true);
+        await expect(db.ping(signal())).resolves.toBeUndefined();
+        const stats = await settledStats(db, 2);
+        expect(stats).toEqual({ open: stats.idle, idle: stats.idle, waiting: 0 });
+      });
 
     it('caps concurrent statements at maxConcurrent: the others wait, then run', async () => {
       const db = open({ pool: 3, maxConcurrent: 1, statementTimeout: 5000 });
