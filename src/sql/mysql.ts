@@ -19,13 +19,12 @@ import {
   abortedError,
   describeError,
   isNetworkError,
-  queueTimeoutError,
   raceAbort,
   statementTimeoutError,
   unavailableError,
 } from './driver-errors';
 import { numeric, timestampMs } from './driver-values';
-import { Limiter } from './pool-limiter';
+import { inSlot, Limiter } from './pool-limiter';
 import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
 
 // Column types of the client/server protocol (include/mysql_com.h enum_field_types).
@@ -129,18 +128,10 @@ class MysqlDatabase implements Database {
 
   async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
     const { signal } = options;
-    const release = await this.limiter.acquire(
-      signal,
-      this.settings.queueTimeout,
-      () => queueTimeoutError(this.name, this.settings.queueTimeout),
-      () => abortedError(this.name),
-    );
-    try {
+    return inSlot(this.limiter, this.settings, signal, async () => {
       const connection = await this.connect(signal);
-      return await this.run(connection, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    } finally {
-      release();
-    }
+      return this.run(connection, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
+    });
   }
 
   async ping(signal: AbortSignal): Promise<void> {

@@ -2,6 +2,7 @@
  * A per-database concurrency cap: at most `max` statements run at once; the others wait in order until a
  * slot frees, their request is aborted, or `waitMs` passes (then the caller's `onTimeout` error).
  */
+import { abortedError, queueTimeoutError } from './driver-errors';
 
 export type Release = () => void;
 
@@ -81,5 +82,28 @@ export class Limiter {
       // The slot passes straight to the next waiter: `running` stays the same.
       next.grant(this.releaser());
     };
+  }
+}
+
+/**
+ * Runs `work` in one of `limiter`'s slots: waiting at most `queueTimeout` (then DATABASE_TIMEOUT) and
+ * never past the request's abort, both errors naming the database. Every driver's `query` goes through it.
+ */
+export async function inSlot<T>(
+  limiter: Limiter,
+  database: { readonly name: string; readonly queueTimeout: number },
+  signal: AbortSignal,
+  work: () => Promise<T>,
+): Promise<T> {
+  const release = await limiter.acquire(
+    signal,
+    database.queueTimeout,
+    () => queueTimeoutError(database.name, database.queueTimeout),
+    () => abortedError(database.name),
+  );
+  try {
+    return await work();
+  } finally {
+    release();
   }
 }

@@ -10,13 +10,12 @@ import {
   abortedError,
   describeError,
   isNetworkError,
-  queueTimeoutError,
   raceAbort,
   statementTimeoutError,
   unavailableError,
 } from './driver-errors';
 import { numeric, timestampMs } from './driver-values';
-import { Limiter } from './pool-limiter';
+import { inSlot, Limiter } from './pool-limiter';
 import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
 
 // Type OIDs of pg_type (src/include/catalog/pg_type.dat).
@@ -91,18 +90,10 @@ class PostgresDatabase implements Database {
 
   async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
     const { signal } = options;
-    const release = await this.limiter.acquire(
-      signal,
-      this.settings.queueTimeout,
-      () => queueTimeoutError(this.name, this.settings.queueTimeout),
-      () => abortedError(this.name),
-    );
-    try {
+    return inSlot(this.limiter, this.settings, signal, async () => {
       const client = await this.connect(signal);
-      return await this.run(client, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    } finally {
-      release();
-    }
+      return this.run(client, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
+    });
   }
 
   async ping(signal: AbortSignal): Promise<void> {

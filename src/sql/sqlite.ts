@@ -9,9 +9,9 @@ import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { extname, join } from 'node:path';
 import { AppError, DatabaseQueryError, DatabaseUnavailableError, RowLimitError } from '../errors';
 import type { DriverSettings } from './databases';
-import { abortedError, queueTimeoutError, statementTimeoutError } from './driver-errors';
+import { abortedError, statementTimeoutError } from './driver-errors';
 import { numeric, timestampMs } from './driver-values';
-import { Limiter } from './pool-limiter';
+import { inSlot, Limiter } from './pool-limiter';
 import type { WorkerAnswer, WorkerColumn, WorkerData, WorkerJob } from './sqlite-worker';
 import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
 
@@ -156,17 +156,9 @@ class SqliteDatabase implements Database {
 
   async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
     const { signal } = options;
-    const release = await this.limiter.acquire(
-      signal,
-      this.settings.queueTimeout,
-      () => queueTimeoutError(this.name, this.settings.queueTimeout),
-      () => abortedError(this.name),
-    );
-    try {
-      return await this.run(statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    } finally {
-      release();
-    }
+    return inSlot(this.limiter, this.settings, signal, async () => {
+      return this.run(statement, Math.min(options.maxRows, this.settings.maxRows), signal);
+    });
   }
 
   async ping(signal: AbortSignal): Promise<void> {
