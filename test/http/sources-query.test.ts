@@ -205,7 +205,12 @@ describe('POST /query on a time series read by an async function', () => {
       .send(query(['rooms'], { adhocFilters: [{ key: 'room', operator: '=', value: 'attic' }] }))
       .expect(200);
     expect(filtered.body).toEqual([
-      { target: 'rooms{room="attic"}', refId: 'A', tags: { site: 'plant', room: 'attic' }, datapoints: [[30, T1]] },
+      {
+        target: 'rooms{room="attic"}',
+        refId: 'A',
+        tags: { site: 'plant', room: 'attic' },
+        datapoints: [[30, T1]],
+      },
     ]);
   });
 
