@@ -103,7 +103,11 @@ export function requestSignal(req: Request, res: Response): AbortSignal {
   }
   const deadline = deadlines.get(req);
   if (deadline !== undefined) deadline.controller = controller;
-  onResponseDone(res, () => controller.abort(new ClientGone()));
+  // Only an unsent answer means the client went away; after a sent one nothing is left to stop (and an
+  // Error per request, with its stack, is not free).
+  onResponseDone(res, () => {
+    if (!res.writableFinished) controller.abort(new ClientGone());
+  });
   return controller.signal;
 }
 

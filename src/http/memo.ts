@@ -17,13 +17,15 @@ export class AnswerMemo {
   #revision = -1;
   readonly #texts = new Map<string, Buffer>();
 
+  /** The answer kept for `key` from this registry revision, if any. */
+  peek(registry: Registry, key: string): Buffer | undefined {
+    this.#follow(registry);
+    return this.#texts.get(key);
+  }
+
   /** The answer for `key`: kept from an earlier call, or `compute()` encoded (and kept when small). */
   bytes(registry: Registry, key: string, compute: () => string): Buffer {
-    if (registry !== this.#registry || registry.revision !== this.#revision) {
-      this.#texts.clear();
-      this.#registry = registry;
-      this.#revision = registry.revision;
-    }
+    this.#follow(registry);
     const kept = this.#texts.get(key);
     if (kept !== undefined) return kept;
     const bytes = Buffer.from(compute());
@@ -32,5 +34,14 @@ export class AnswerMemo {
       this.#texts.set(key, bytes);
     }
     return bytes;
+  }
+
+  /** Forgets every answer when the registry is another one or has changed. */
+  #follow(registry: Registry): void {
+    if (registry !== this.#registry || registry.revision !== this.#revision) {
+      this.#texts.clear();
+      this.#registry = registry;
+      this.#revision = registry.revision;
+    }
   }
 }

@@ -87,11 +87,14 @@ export async function runQuery(
   plan: QueryPlan,
   options: RunOptions = {},
 ): Promise<QueryResult[]> {
-  const filters = compileFilters(plan.filters, options);
+  // The pattern options alone: spreading `options` would read its signal, made only on first use.
+  const patterns: PatternOptions =
+    options.maxPatternLength === undefined ? {} : { maxPatternLength: options.maxPatternLength };
+  const filters = compileFilters(plan.filters, patterns);
   const names = registry.names();
   const perTarget = plan.targets.map((t) => ({
     target: t,
-    names: resolveNames(names, t.target, { ...options, field: `body/targets/${t.index}/target` }),
+    names: resolveNames(names, t.target, { ...patterns, field: `body/targets/${t.index}/target` }),
     sets: namedAnnotationSets(registry, t.target),
   }));
   const unmatched = perTarget
@@ -101,7 +104,15 @@ export async function runQuery(
     const list = unmatched.map((t) => JSON.stringify(t)).join(', ');
     throw new UnknownMetricError(unmatched[0] as string, `unknown metric ${list}`);
   }
-  const ctx: ReadContext = { plan, filters, signal: options.signal ?? NEVER };
+  // The signal is asked for only by sources that wait (readers without readNow): the request's
+  // controller and its callbacks are then made only for them.
+  const ctx: ReadContext = {
+    plan,
+    filters,
+    get signal() {
+      return options.signal ?? NEVER;
+    },
+  };
   // Payloads are read before any source is asked, so a bad payload is answered as such (400).
   const work = perTarget.map(({ target, names: matched, sets }) => {
     const field = `body/targets/${target.index}/payload`;
@@ -110,7 +121,7 @@ export async function runQuery(
       return () => annotationTarget(ctx, target, format, sets);
     }
     const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
-    const choices = readChoices(target.payload, selection, field, options);
+    const choices = readChoices(target.payload, selection, field, patterns);
     return () => metricTarget(ctx, target, selection.series, selection.tables, sets, choices);
   });
   const answers = await Promise.all(work.map((run) => run()));

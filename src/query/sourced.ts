@@ -42,7 +42,9 @@ function request(
     filters: plan.filters,
     payload: target.payload,
     refId: target.refId,
-    signal: ctx.signal,
+    get signal() {
+      return ctx.signal;
+    },
   };
 }
 
@@ -68,7 +70,10 @@ export async function readSeriesOf(
   const { reader } = metric;
   const req = request(ctx, target, metric.name, choices, metric);
   try {
-    const answer = await callReader(metric.name, ctx.signal, () => reader.read(req), reader.describe);
+    const answer =
+      reader.readNow === undefined
+        ? await callReader(metric.name, ctx.signal, () => reader.read(req), reader.describe)
+        : reader.readNow(req);
     const answered = seriesOfAnswer(metric.name, answer);
     const prepared = reader.prepared ?? NOTHING_DONE;
     const series = finishSeries(answered, req, prepared, ctx.filters, metric.labels);

@@ -44,5 +44,6 @@ export function generatedReader(spec: GeneratorSpec): SeriesReader {
     prepared: PREPARED,
     describe: `generator "${spec.type}"`,
     read: (request) => Promise.resolve(readGenerated(spec, request.range, request)),
+    readNow: (request) => readGenerated(spec, request.range, request),
   };
 }

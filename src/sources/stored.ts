@@ -50,5 +50,6 @@ export function storedReader(columns: Columns): SeriesReader {
     prepared: PREPARED,
     describe: 'stored points',
     read: (request) => Promise.resolve(readStored(columns, request.range, request)),
+    readNow: (request) => readStored(columns, request.range, request),
   };
 }

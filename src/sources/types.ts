@@ -82,6 +82,11 @@ export interface LabelCatalog {
 
 export interface SeriesReader {
   read(request: ReadRequest): Promise<SeriesAnswer>;
+  /**
+   * For sources that never wait (the built-in stored and generated ones): the same answer, at once. The
+   * pipeline calls it instead of `read`, without a promise, an abort listener or a signal per request.
+   */
+  readonly readNow?: (request: ReadRequest) => SeriesAnswer;
   readonly prepared?: Prepared;
   /** Label keys/values the answers can carry, for /tag-keys, /tag-values and variables. */
   readonly labels?: LabelCatalog;

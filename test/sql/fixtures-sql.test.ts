@@ -137,6 +137,49 @@ describe('databases and SQL metrics in fixture files', () => {
     expect(databasesOf(registry)).toEqual([]);
   });
 
+  it('tag keys, tag values and variables come from the label columns (probed, declared or a declared query)', async () => {
+    write(dir, 'seed.sql', SEED);
+    write(dir, 'plant.json', {
+      databases: [{ name: 'plant', url: 'sqlite:', init: 'seed.sql' }],
+      series: [
+        // Labels found from the query's text columns (a LIMIT 0 probe, then the answers' columns).
+        { name: 'room.temperature', sql: { database: 'plant', query: SERIES_SQL } },
+        {
+          name: 'alarm.count',
+          sql: {
+            database: 'plant',
+            query:
+              'SELECT $__unixEpochGroupAlias(ts, $__interval), count(*) AS value, severity FROM alarms WHERE $__unixEpochFilter(ts) GROUP BY 1, severity ORDER BY 1',
+            labels: ['severity'],
+            tagValuesQuery: 'SELECT DISTINCT upper($__key) FROM alarms ORDER BY 1',
+          },
+        },
+      ],
+    });
+    const registry = await load();
+    try {
+      const app = createApp({ registry, clock: fixedClock(NOW) });
+      const keys = await request(app).post('/tag-keys').send({}).expect(200);
+      expect(keys.body).toEqual(
+        expect.arrayContaining([
+          { type: 'string', text: 'room' },
+          { type: 'string', text: 'severity' },
+        ]),
+      );
+      const rooms = await request(app).post('/tag-values').send({ key: 'room' }).expect(200);
+      expect(rooms.body).toEqual([{ text: 'cellar' }, { text: 'kitchen' }]);
+      const severities = await request(app).post('/tag-values').send({ key: 'severity' }).expect(200);
+      expect(severities.body).toEqual([{ text: 'HIGH' }, { text: 'LOW' }]);
+      const variable = await request(app)
+        .post('/variable')
+        .send({ payload: { target: 'label_values(room.temperature, room)' } })
+        .expect(200);
+      expect(JSON.stringify(variable.body)).toMatch(/cellar.*kitchen/);
+    } finally {
+      await closeDatabasesOf(registry);
+    }
+  });
+
   it('the database is read-only: a statement that writes is refused, the file unchanged', async () => {
     const file = join(dir, 'plant.db');
     const seed = new BetterSqlite3(file);

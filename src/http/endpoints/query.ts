@@ -26,7 +26,14 @@ export function query(ctx: EndpointContext) {
     // The same bytes as JSON.stringify(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
     const scope = new RequestScope(ctx, req, res);
     const registry = await scope.registry();
-    const options = { ...ctx.patterns, signal: scope.signal, log: scope.log };
+    const options = {
+      ...ctx.patterns,
+      // Made on first use: a request of stored and generated series only never needs one.
+      get signal() {
+        return scope.signal;
+      },
+      log: scope.log,
+    };
     const results = await runQuery(registry, plan, options);
     const json = plan.rows ? encodeRows(results) : encodeResults(results);
     sendJsonText(res, json);

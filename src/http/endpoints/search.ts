@@ -37,6 +37,11 @@ export function search(ctx: EndpointContext) {
           ...(catalog === undefined ? {} : { catalog }),
         }).map((v) => (v.text === v.value || v.text === '' ? v.value : { text: v.text, value: v.value })),
       );
+    if (registry.providers().length === 0) {
+      // Answers that used a label catalog are never kept, so a kept one is always good to send.
+      const kept = memo.peek(registry, key);
+      if (kept !== undefined) return sendJsonBytes(res, kept);
+    }
     if (registry.providers().length === 0 && !hasCatalogs(registry.metrics())) {
       sendJsonBytes(
         res,
