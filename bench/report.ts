@@ -1,3 +1,5 @@
+import type { SqlBenchResult } from './sql';
+import { sqlSection, sqlVerdicts } from './sql-report';
 /** docs/benchmarks.md from one run's figures: summary, machine, full table, targets with PASS/MISS. */
 import type { RunFigures } from './drive';
 import type { Machine } from './machine';
@@ -43,6 +45,8 @@ export interface BenchResult {
   readonly results: readonly ScenarioResult[];
   readonly workers: readonly WorkersResult[];
   readonly micro: readonly MicroRow[];
+  /** The SQL scenarios (absent in runs from before they existed). */
+  readonly sql?: SqlBenchResult;
 }
 
 interface Verdict {
@@ -61,7 +65,7 @@ function find(b: BenchResult, scenario: string, connections: number): ScenarioRe
 }
 
 function verdicts(b: BenchResult): Verdict[] {
-  const out: Verdict[] = [];
+  const out: Verdict[] = [...sqlVerdicts(b.sql)];
   const levels = [...new Set(b.results.map((r) => r.connections))];
   for (const kind of ['stored', 'generated']) {
     for (const c of levels) {
@@ -265,6 +269,7 @@ export function report(b: BenchResult): string {
       ];
     }),
     ...logTable(b),
+    ...sqlSection(b.sql),
     '## Multi-core (`--workers`)',
     '',
     '| scenario | conn | 1 worker req/s | 2 workers req/s | scaling | p99 ms (1 / 2) |',

@@ -21,10 +21,16 @@ import { repoRoot } from './paths';
 import { rssBytes, processTree } from './proc';
 import { type BenchResult, report, type ScenarioResult } from './report';
 import { END, requestKey, type Scenario, scenarios } from './scenarios';
+import { sqlBench } from './sql';
 import { storedColumns } from './stored';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, render: { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
+    // Only the SQL scenarios, merged into the last full run's figures (bench.json).
+    'sql-only': { type: 'boolean', default: false },
+  },
 });
 const quick = flags.quick === true;
 const PLAN = quick
@@ -188,6 +194,7 @@ async function main(): Promise<void> {
 
   log('engine micro-benchmark (in process)');
   const micro = microBench(storedColumns(PLAN.points, END), quick ? 1 : 5, quick ? 20 : 100);
+  const sql = await sqlBench(TMP, SQL_PLAN, log);
 
   const bench: BenchResult = {
     quick,
@@ -202,6 +209,7 @@ async function main(): Promise<void> {
     results,
     workers,
     micro,
+    sql,
   };
   writeFileSync(join(TMP, quick ? 'bench-quick.json' : 'bench.json'), JSON.stringify(bench));
   writeReport(bench);
@@ -216,6 +224,19 @@ function writeReport(bench: BenchResult): void {
   log(`wrote ${file} (run took ${bench.wallSeconds.toFixed(0)} s)`);
 }
 
+const SQL_PLAN = quick ? { seconds: 1, minimum: 2 } : { seconds: 3, minimum: 3 };
+
+/** `--sql-only`: the SQL scenarios again, into the last run's figures. */
+async function sqlOnly(): Promise<void> {
+  const file = join(TMP, quick ? 'bench-quick.json' : 'bench.json');
+  const bench = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  linkDataFolders();
+  const sql = await sqlBench(TMP, SQL_PLAN, log);
+  const merged: BenchResult = { ...bench, sql };
+  writeFileSync(file, JSON.stringify(merged));
+  writeReport(merged);
+}
+
 /** `--render`: rewrite the markdown from the last run's figures (after editing notes.md or report.ts). */
 function render(): void {
   writeReport(
@@ -227,7 +248,12 @@ function log(message: string): void {
   console.log(`[bench] ${message}`);
 }
 
-(flags.render === true ? Promise.resolve().then(render) : main()).then(
+(flags.render === true
+  ? Promise.resolve().then(render)
+  : flags['sql-only'] === true
+    ? sqlOnly()
+    : main()
+).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error('[bench] failed:', err);
