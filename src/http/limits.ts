@@ -58,8 +58,14 @@ interface Deadline {
   controller: AbortController | undefined;
 }
 
-/** The deadlines of the requests in flight that have one (a body, a timeout set): nothing on the others. */
-const deadlines = new WeakMap<Request, Deadline>();
+/**
+ * Where a request's deadline is kept: in its `res.locals` (a dictionary Express makes for every request),
+ * not in a WeakMap (an entry per request for the garbage collector to trace) nor on the response itself
+ * (a new shape per request: see done.ts).
+ */
+const DEADLINE = Symbol('request deadline');
+
+type Locals = Record<symbol, Deadline | undefined>;
 
 /**
  * Bounds a request to `ms` from when it reached the router. While the body is still arriving (it trickles
@@ -75,7 +81,7 @@ export function requestTimeout(ms: number): RequestHandler | undefined {
   return (req, res, next) => {
     if (!hasBody(req)) return next();
     const deadline: Deadline = { ms, controller: undefined };
-    deadlines.set(req, deadline);
+    (res.locals as Locals)[DEADLINE] = deadline;
     const timer = setTimeout(() => {
       if (deadline.controller !== undefined) {
         deadline.controller.abort(new RequestTimeout(ms));
@@ -101,7 +107,7 @@ export function requestSignal(req: Request, res: Response): AbortSignal {
     controller.abort(new ClientGone()); // already answered (a 408 while the body arrived): do no work
     return controller.signal;
   }
-  const deadline = deadlines.get(req);
+  const deadline = (res.locals as Locals | undefined)?.[DEADLINE];
   if (deadline !== undefined) deadline.controller = controller;
   // Only an unsent answer means the client went away; after a sent one nothing is left to stop (and an
   // Error per request, with its stack, is not free).
