@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import request from 'supertest';
-import { closeDatabasesOf, databasesOf } from '../../src/fixtures/databases';
+import { closeDatabasesOf, databasesOf, removeOrphanSeeds } from '../../src/fixtures/databases';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { loadFixtures } from '../../src/fixtures/load';
 import { createApp } from '../../src/process/app';
 import type { Registry } from '../../src/registry/registry';
@@ -263,6 +265,23 @@ describe('databases and SQL metrics in fixture files', () => {
     write(dir, 'bad.sql', 'CREATE TABLE (;');
     write(dir, 'plant.json', fixture);
     await expect(load()).rejects.toThrow(message);
+  });
+
+  it('seeded databases left by a killed process are removed; a running process keeps its own', () => {
+    // A pid that ran and is gone: a child that exited.
+    const gone = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
+    const orphan = mkdtempSync(join(tmpdir(), `simplejson-server-${gone}-`));
+    const mine = mkdtempSync(join(tmpdir(), `simplejson-server-${process.pid}-`));
+    const unrelated = mkdtempSync(join(tmpdir(), 'simplejson-server-notapid'));
+    removeOrphanSeeds();
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(mine)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
+    rmSync(mine, { recursive: true });
+    rmSync(unrelated, { recursive: true });
   });
 
   it('a reload closes the databases of the registry it replaced; close() closes the current ones', async () => {
