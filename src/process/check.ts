@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { FixtureError } from '../errors';
-import { closeDatabasesOf, databasesOf } from '../fixtures/databases';
+import { closeDatabasesOf, databasesOf, holdingProcess } from '../fixtures/databases';
 import { inspectFixtures } from '../fixtures/load';
 import type { Registry } from '../registry/registry';
 import { FixtureErrors } from '../fixtures/problems';
@@ -84,20 +84,20 @@ async function describeDatabases(registry: Registry): Promise<string[]> {
   const list = databasesOf(registry);
   if (list.length === 0) return [];
   const width = Math.max(...list.map((db) => db.name.length));
-  // Database connections do not keep a process alive (a server must be free to exit): this does, until
-  // every database has answered or timed out and been closed.
-  const alive = setInterval(() => undefined, 1000);
-  const lines = await Promise.all(
-    list.map(async (db) => {
-      const state = await db.ping(AbortSignal.timeout(PING_MS)).then(
-        () => 'answers',
-        (err: unknown) => `does not answer: ${(err as Error).message}`,
-      );
-      return `  ${db.name.padEnd(width)}  ${db.dialect.padEnd(8)}  ${state}`;
-    }),
-  );
-  await closeDatabasesOf(registry);
-  clearInterval(alive);
+  // Until every database has answered or timed out, and been closed.
+  const lines = await holdingProcess(async () => {
+    const answers = await Promise.all(
+      list.map(async (db) => {
+        const state = await db.ping(AbortSignal.timeout(PING_MS)).then(
+          () => 'answers',
+          (err: unknown) => `does not answer: ${(err as Error).message}`,
+        );
+        return `  ${db.name.padEnd(width)}  ${db.dialect.padEnd(8)}  ${state}`;
+      }),
+    );
+    await closeDatabasesOf(registry);
+    return answers;
+  });
   return [`Databases (${list.length}):`, ...lines];
 }
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
 import { loadFixtureObject, loadFixtures } from '../fixtures/load';
-import { closeDatabasesOf } from '../fixtures/databases';
+import { closeDatabasesOf, holdingProcess } from '../fixtures/databases';
 import { type AppOptions, DEFAULTS, type Logger, resolveOptions } from '../http/options';
 import { Registry } from '../registry/registry';
 import { FixtureReloader, fixtureWarnings, type ReloadResult } from './reload';
@@ -114,17 +114,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         : reloader.reload(),
     close: async () => {
       reloader?.unwatch();
-      // Database connections never hold the process (SQLite's worker processes are unref'd), so the
-      // process could end in the middle of closing them, before the caller logs that it stopped.
-      const alive = setInterval(() => undefined, 1000);
-      try {
+      // Held open until the databases are closed, so the caller can still log that it stopped.
+      return holdingProcess(async () => {
         const result = await closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
         // The databases this server opened (a registry handed in by the caller stays the caller's).
         if (options.registry === undefined) await closeDatabasesOf(reloader?.current() ?? initial);
         return result;
-      } finally {
-        clearInterval(alive);
-      }
+      });
     },
   };
 }

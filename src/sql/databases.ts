@@ -81,11 +81,18 @@ export function describeUrl(url: string): string {
   }
 }
 
-function dialectOf(url: string, field: string): Dialect {
+/** The dialect a database URL names by its scheme, or undefined for a scheme of no supported database. */
+export function urlDialect(url: string): Dialect | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
   if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
   if (scheme === 'sqlite') return 'sqlite';
+  return undefined;
+}
+
+function dialectOf(url: string, field: string): Dialect {
+  const dialect = urlDialect(url);
+  if (dialect !== undefined) return dialect;
   throw new FixtureError(
     `unsupported database url ${JSON.stringify(describeUrl(url))}: use postgres://, mysql://, mariadb:// or sqlite:`,
     { field },

@@ -18,6 +18,8 @@ import type {
   TableAnswer,
   TableReader,
 } from '../sources/types';
+import { timestampMs } from './driver-values';
+import { quoteKnownColumn } from './identifiers';
 import { parseSql, type ParsedSql } from './macro-parse';
 import { type ExpandedStatement, expandMacros } from './macros';
 import { pushDownFilters, stripTrailing } from './pushdown';
@@ -170,7 +172,7 @@ function labelCatalog(options: SqlSeriesOptions, raw: Query): LabelCatalog {
       if (kept !== undefined && now - kept.at < TAG_VALUES_TTL_MS) return kept.values.slice(0, limit);
       const db = options.database.get();
       const request = recent(signal);
-      const column = quoteName(db, key);
+      const column = quoteKnownColumn(db.dialect, key, known);
       const text = options.tagValuesQuery?.split('$__key').join(column);
       const statement =
         text === undefined
@@ -189,10 +191,6 @@ function labelCatalog(options: SqlSeriesOptions, raw: Query): LabelCatalog {
       return values.slice(0, limit);
     },
   };
-}
-
-function quoteName(db: Database, name: string): string {
-  return db.dialect === 'mysql' ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`;
 }
 
 function distinctOver(db: Database, statement: Statement, column: string, limit: number): Statement {
@@ -264,8 +262,7 @@ function toMs(cell: unknown): number | undefined {
   if (typeof cell === 'string' && cell.trim() !== '') {
     const n = Number(cell);
     if (Number.isFinite(n)) return numericTimeToMs(n);
-    const parsed = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell : `${cell.replace(' ', 'T')}Z`);
-    return Number.isFinite(parsed) ? parsed : undefined;
+    return timestampMs(cell) ?? undefined;
   }
   return undefined;
 }
