@@ -14,14 +14,19 @@ export const ERROR_CODES = {
   UNKNOWN_METRIC: 400,
   INVALID_PAYLOAD: 400,
   INVALID_VARIABLE_QUERY: 400,
+  INVALID_WRITE: 400,
+  INVALID_DOCUMENT: 400,
   TOO_MANY_ROWS: 422,
+  CONFLICT: 409,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,
+  INJECTED_FAULT: 500,
   SOURCE_FAILED: 502,
   DATABASE_QUERY_FAILED: 502,
   OVERLOADED: 503,
@@ -162,6 +167,27 @@ export class RowLimitError extends AppError {
       `${databaseText(database)} answered more than ${maxRows} rows; aggregate in the query with $__timeGroup(column, $__interval) and GROUP BY, or raise the database's maxRows`,
     );
     this.database = database;
+  }
+}
+
+/** A batch of pushed points (POST /write, the admin API) that does not parse; `field` names the line. */
+export class WriteError extends AppError {
+  constructor(message: string, field?: string) {
+    super('INVALID_WRITE', message, field === undefined ? {} : { field });
+  }
+}
+
+/**
+ * An error a fault rule asked for (src/runtime/faults.ts): its status is the rule's (default 500), its
+ * message the rule's, so a test can make a data source fail the way it wants to see it fail.
+ */
+export class InjectedFaultError extends AppError {
+  override readonly statusCode: number;
+  readonly fault: string;
+  constructor(fault: string, status: number, message: string) {
+    super('INJECTED_FAULT', message);
+    this.statusCode = status;
+    this.fault = fault;
   }
 }
 
