@@ -52,8 +52,14 @@ function fromBodyParser(err: { type?: unknown; message?: unknown; limit?: unknow
   }
 }
 
-/** Last middleware: every error becomes the JSON shape; unexpected ones are logged once and answered 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * Last middleware: every error becomes the JSON shape; unexpected ones are logged once and answered 500.
+ * `send` writes the answer (a dialect with its own error shape, like `/write`, passes its own).
+ */
+export function errorHandler(
+  logger: Logger,
+  send: (res: Response, error: AppError) => void = sendError,
+): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       // Already answered in full (a 408 TIMEOUT while the body was still arriving): the late error of the
@@ -63,16 +69,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof AppError) {
-      sendError(res, err);
+      send(res, err);
       return;
     }
     const mapped = typeof err === 'object' && err !== null ? fromBodyParser(err) : undefined;
     if (mapped !== undefined) {
-      sendError(res, mapped);
+      send(res, mapped);
       return;
     }
     logger.error(`unexpected error on ${req.method} ${req.path}`, err);
-    sendError(res, new AppError('INTERNAL', 'internal server error'));
+    send(res, new AppError('INTERNAL', 'internal server error'));
   };
 }
 

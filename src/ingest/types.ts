@@ -31,13 +31,14 @@ export function seriesKey(labels: Readonly<Record<string, string>>): string {
 
 /**
  * A change to the registry made at run time (admin API, library), in the order made. Kept as data so it
- * can be written to the data directory and replayed by a restart or another worker.
+ * can be written to the data directory and replayed by a restart or another worker. A document's `now`
+ * (epoch ms) is the time its relative times (`now-5m`) were resolved against, kept so a replay agrees.
  */
 export type RegistryOp =
   /** Replace everything loaded (fixtures and earlier changes) by this fixture document. */
-  | { readonly op: 'replace'; readonly document: unknown }
+  | { readonly op: 'replace'; readonly document: unknown; readonly now?: number }
   /** Add this fixture document's definitions, replacing those of the same name. */
-  | { readonly op: 'merge'; readonly document: unknown }
+  | { readonly op: 'merge'; readonly document: unknown; readonly now?: number }
   /** Remove one metric (series or table) or annotation set by name. */
   | { readonly op: 'remove'; readonly kind: 'metric' | 'annotations'; readonly name: string }
   /** Back to what was loaded at start: no runtime changes, no pushed points. */

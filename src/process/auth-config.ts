@@ -49,23 +49,37 @@ export function authFromSettings(get: Lookup, read?: ReadFile): Pick<AuthOptions
     if (user[1].includes(':')) throw new ConfigError(`${user[0]} cannot contain ":" (RFC 7617)`);
     auth.basic = { user: user[1], password: password.value };
   }
-  const token = get('bearer-token');
-  const tokenFile = get('bearer-token-file');
+  const tokens = tokenList(get('bearer-token'), get('bearer-token-file'), read, 'a bearer token');
+  if (tokens !== undefined) auth.bearerTokens = tokens;
+  return auth;
+}
+
+/**
+ * A list of tokens from a setting (one token) or its file twin (one token per line; blank lines and `#`
+ * comments skipped); undefined when neither is set. Both set, an empty file or a token with whitespace
+ * is a ConfigError naming `what`.
+ */
+export function tokenList(
+  token: Setting | undefined,
+  tokenFile: Setting | undefined,
+  read: ReadFile | undefined,
+  what: string,
+): string[] | undefined {
   if (token !== undefined && tokenFile !== undefined) {
     throw new ConfigError(`set ${token[0]} or ${tokenFile[0]}, not both`);
   }
-  if (token !== undefined) auth.bearerTokens = [token[1].trim()];
+  let tokens: string[] | undefined;
+  if (token !== undefined) tokens = [token[1].trim()];
   if (tokenFile !== undefined) {
-    const tokens = readSecretFile(...tokenFile, read)
+    tokens = readSecretFile(...tokenFile, read)
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
     if (tokens.length === 0)
       throw new ConfigError(`${tokenFile[0]}: ${JSON.stringify(tokenFile[1])} has no token`);
-    auth.bearerTokens = tokens;
   }
-  if (auth.bearerTokens?.some((t) => t === '' || /\s/.test(t))) {
-    throw new ConfigError('a bearer token cannot be empty or contain whitespace');
+  if (tokens?.some((t) => t === '' || /\s/.test(t))) {
+    throw new ConfigError(`${what} cannot be empty or contain whitespace`);
   }
-  return auth;
+  return tokens;
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { authFromSettings } from './auth-config';
+import { CONTROL_SETTINGS, type ControlConfig, controlFromSettings } from './control-config';
 import { ConfigError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from './logging';
 import { type AuthOptions, type CorsOptions, DEFAULTS } from '../http/options';
@@ -31,6 +32,8 @@ export interface Config {
   readonly watch: boolean;
   /** Processes serving the port together (src/cluster.ts); 1 serves in this process. */
   readonly workers: number;
+  /** The admin API, push ingestion, the data directory and the request journal (control-config.ts). */
+  readonly control: ControlConfig;
 }
 
 export type Command =
@@ -109,6 +112,7 @@ const SETTINGS = [
   ['log-level', 'LOG_LEVEL', `${LOG_LEVELS.join(', ')}`, 'info'],
   ['watch', 'WATCH', 'true/false: reload fixtures when their files change', 'false'],
   ['workers', 'WORKERS', 'processes sharing the port (1-64), each loading the fixtures', '1'],
+  ...CONTROL_SETTINGS,
 ] as const;
 
 /** The settings that are on or off: given alone they mean true (`--watch`). */
@@ -312,6 +316,10 @@ export function parseConfig(
   const corsOrigins = corsRaw === undefined ? '*' : origins(corsRaw[0], corsRaw[1]);
   const credRaw = get('cors-credentials');
   const limitRaw = get('body-limit');
+  const auth: AuthOptions = {
+    ...authFromSettings(get),
+    ...(get('auth-exempt-health') === undefined ? {} : { exemptHealth: flag('auth-exempt-health') }),
+  };
   const config: Config = {
     port: num('port', DEFAULT_PORT, 0, 65535),
     host: get('host')?.[1] ?? '0.0.0.0',
@@ -328,13 +336,11 @@ export function parseConfig(
     maxInFlight: num('max-in-flight', DEFAULTS.maxInFlight, 0, 100_000),
     requestTimeout: millis(get('request-timeout'), DEFAULTS.requestTimeout, 3_600_000),
     shutdownTimeout: millis(get('shutdown-timeout'), DEFAULT_SHUTDOWN_TIMEOUT, 600_000),
-    auth: {
-      ...authFromSettings(get),
-      ...(get('auth-exempt-health') === undefined ? {} : { exemptHealth: flag('auth-exempt-health') }),
-    },
+    auth,
     logLevel: logLevel(get('log-level')),
     watch: get('watch') === undefined ? false : flag('watch'),
     workers: num('workers', 1, 1, 64),
+    control: controlFromSettings(get, auth),
   };
   if (config.defaultMaxDataPoints > config.maxDataPointsCeiling) {
     throw new ConfigError(

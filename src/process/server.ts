@@ -39,7 +39,19 @@ async function main(): Promise<number> {
   // --workers N: this process only supervises; the N workers re-run this file and serve (src/cluster.ts).
   if (isPrimary(config.workers)) return runPrimary({ workers: config.workers, log: (m) => logger.info?.(m) });
   const reloadsAsked = holdReloadsDuringStart(process);
-  const running = await startServer({ ...config, fixtures, logger }).catch((err: unknown) => {
+  const { control } = config;
+  const running = await startServer({
+    ...config,
+    fixtures,
+    logger,
+    adminTokens: control.adminTokens,
+    writeTokens: control.writeTokens,
+    ...(control.dataDir === undefined ? {} : { dataDir: control.dataDir }),
+    retentionMs: control.retentionMs,
+    maxPointsPerSeries: control.maxPointsPerSeries,
+    journal:
+      control.adminTokens.length > 0 && control.journalSize > 0 ? { maxEntries: control.journalSize } : false,
+  }).catch((err: unknown) => {
     throw fixtureAccessError(err, fixtures) ?? err;
   });
   const { registry } = running;
@@ -54,6 +66,9 @@ async function main(): Promise<number> {
       config.auth.bearerTokens === undefined ? [] : ['bearer'],
     ].flat(),
     watch: config.watch,
+    admin: control.adminTokens.length > 0,
+    write: control.adminTokens.length + control.writeTokens.length > 0,
+    dataDir: control.dataDir ?? null,
   });
   handleSignals(running, {
     logger,

@@ -10,11 +10,17 @@ import { Registry } from '../registry/registry';
 import { FixtureReloader, fixtureWarnings, type ReloadResult } from './reload';
 import { type CloseResult, DEFAULT_SHUTDOWN_TIMEOUT, gracefulCloser } from './shutdown';
 import { systemClock } from '../time/clock';
+import { AdminControl } from '../admin/control';
+import { DurableStore } from '../ingest/durable';
+import { DEFAULT_MAX_POINTS_PER_SERIES, DEFAULT_RETENTION_MS } from '../ingest/memory';
+import { FaultTable } from '../runtime/faults';
+import { RequestJournal } from '../runtime/journal';
+import { RuntimeState } from '../runtime/state';
 
 /** The demo data shipped with the package. */
 export const BUNDLED_FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 
-export interface StartOptions extends AppOptions {
+export interface StartOptions extends Omit<AppOptions, 'journal' | 'faults'> {
   /** 0 (the default) picks a free port: read it back from `url`/`port`. */
   readonly port?: number;
   /** Default 127.0.0.1: a test harness should not listen on every interface. */
@@ -29,6 +35,23 @@ export interface StartOptions extends AppOptions {
   readonly shutdownTimeout?: number;
   /** Reload a fixtures directory when its files change (debounced). Default false. */
   readonly watch?: boolean;
+  /** Tokens that open the admin API (`/admin/`, Bearer) and `/write`. Without any, `/admin/` is 404. */
+  readonly adminTokens?: readonly string[];
+  /** Tokens that open `POST /write` only. */
+  readonly writeTokens?: readonly string[];
+  /** Keep pushed points and runtime changes in this directory (SQLite, WAL), committed before acknowledged. */
+  readonly dataDir?: string;
+  /** Pushed points older than this (ms) are dropped. Default 30 days. */
+  readonly retentionMs?: number;
+  /** Most pushed points per series; the oldest go first. Default 300 000. */
+  readonly maxPointsPerSeries?: number;
+  /**
+   * Keep the last requests for `/admin/requests` and `admin.requests()`: true, or its bounds. Default: on
+   * (1000 requests, 8 MiB) when there is an admin token, else off.
+   */
+  readonly journal?: boolean | { readonly maxEntries?: number; readonly maxBytes?: number };
+  /** Allow fault injection (`/admin/faults`, `admin.addFault`). Default: on when there is an admin token. */
+  readonly faults?: boolean;
 }
 
 export interface RunningServer {
@@ -39,6 +62,11 @@ export interface RunningServer {
   readonly registry: Registry;
   readonly app: Express;
   readonly server: Server;
+  /**
+   * Runtime control in code, the same operations as the admin API: replace/merge/put/remove/reset the
+   * registry, write points, read the request journal, inject faults.
+   */
+  readonly admin: AdminControl;
   /**
    * Reloads the fixtures directory and swaps the registry when it loads; on a bad file the old data keeps
    * serving and the result carries the error. Rejects when the server was not started from a directory.
@@ -77,14 +105,38 @@ function serverTimeouts(requestTimeout: number) {
 
 /** Loads the fixtures, then listens. For test harnesses: `const s = await startServer(); …; await s.close()`. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { logger, clock } = resolveOptions(options);
+  const { journal: _journal, faults: _faults, ...appOptions } = options;
+  const { logger, clock } = resolveOptions(appOptions);
   const initial = await registryFor(options, logger);
   const dir = options.registry === undefined ? (options.fixtures ?? BUNDLED_FIXTURES) : undefined;
   const reloader =
     typeof dir === 'string' ? new FixtureReloader(resolve(dir), initial, { clock, logger }) : undefined;
+  const base = reloader === undefined ? () => initial : () => reloader.current();
+  const durable =
+    options.dataDir === undefined ? undefined : await DurableStore.open({ dir: options.dataDir });
+  const state = await RuntimeState.open(base, {
+    clock,
+    logger,
+    limits: {
+      retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
+      maxPointsPerSeries: options.maxPointsPerSeries ?? DEFAULT_MAX_POINTS_PER_SERIES,
+    },
+    ...(durable === undefined ? {} : { durable }),
+  });
+  const adminOn = (options.adminTokens?.length ?? 0) > 0;
+  const journalOption = options.journal ?? adminOn;
+  const journal =
+    journalOption === false
+      ? undefined
+      : new RequestJournal({ clock, ...(journalOption === true ? {} : journalOption) });
+  const faults = (options.faults ?? adminOn) ? new FaultTable({ logger }) : undefined;
+  const admin = new AdminControl(state, clock, journal, faults);
   const app = createApp({
-    ...options,
-    registry: reloader === undefined ? initial : () => reloader.current(),
+    ...appOptions,
+    registry: () => state.current(),
+    ...(journal === undefined ? {} : { journal }),
+    ...(faults === undefined ? {} : { faults }),
+    control: { admin, tokens: { admin: options.adminTokens ?? [], write: options.writeTokens ?? [] } },
   });
   const server = createServer(serverTimeouts(options.requestTimeout ?? DEFAULTS.requestTimeout), app);
   const closeGracefully = gracefulCloser(server);
@@ -104,9 +156,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     host,
     get registry() {
-      return reloader === undefined ? initial : reloader.current();
+      return state.current();
     },
     app,
+    admin,
     server,
     reload: () =>
       reloader === undefined
@@ -117,6 +170,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // Held open until the databases are closed, so the caller can still log that it stopped.
       return holdingProcess(async () => {
         const result = await closeGracefully(options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+        await state.close();
         // The databases this server opened (a registry handed in by the caller stays the caller's).
         if (options.registry === undefined) await closeDatabasesOf(reloader?.current() ?? initial);
         return result;

@@ -209,6 +209,51 @@ export class Registry {
     return view;
   }
 
+  /** A new registry with everything this one holds: metrics, annotation sets, providers, health checks. */
+  copy(): Registry {
+    const view = this.extended(() => undefined);
+    view.#providers.push(...this.#providers);
+    return view;
+  }
+
+  /**
+   * Takes every definition of `other` into this registry, replacing those of the same name (a metric,
+   * an annotation set, a provider or a health check): how a fixture document is merged at run time.
+   */
+  adopt(other: Registry): void {
+    for (const [name, metric] of other.#metrics) this.#metrics.set(name, metric);
+    for (const [name, set] of other.#annotations) this.#annotations.set(name, set);
+    for (const provider of other.#providers) {
+      const i = this.#providers.findIndex((p) => p.name === provider.name);
+      if (i === -1) this.#providers.push(provider);
+      else this.#providers[i] = provider;
+    }
+    for (const check of other.#healthChecks) {
+      const i = this.#healthChecks.findIndex((c) => c.name === check.name);
+      if (i === -1) this.#healthChecks.push(check);
+      else this.#healthChecks[i] = check;
+    }
+    this.#revision++;
+  }
+
+  /** Removes a metric (series or table); false when there is none of that name. */
+  remove(name: string): boolean {
+    const removed = this.#metrics.delete(name);
+    if (removed) this.#revision++;
+    return removed;
+  }
+
+  /** Removes an annotation set; false when there is none of that name. */
+  removeAnnotationSet(name: string): boolean {
+    const removed = this.#annotations.delete(name);
+    if (removed) this.#revision++;
+    return removed;
+  }
+
+  getAnnotationSet(name: string): AnnotationSet | undefined {
+    return this.#annotations.get(name);
+  }
+
   get(name: string): Metric | undefined {
     return this.#metrics.get(name);
   }
