@@ -23,6 +23,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schemas ./schemas
 COPY fixtures /fixtures
+# A place for --data-dir (pushed points and runtime changes), owned by the user the server runs as:
+# `-v simplejson-data:/data -e DATA_DIR=/data`. Without DATA_DIR they stay in memory.
+RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 8080
 # GET /healthz (the process serves; a database that is down does not restart the container) with the

@@ -26,7 +26,45 @@ describe('configuration from flags and env', () => {
       logLevel: 'info',
       watch: false,
       workers: 1,
+      control: {
+        adminTokens: [],
+        writeTokens: [],
+        dataDir: undefined,
+        retentionMs: 30 * 24 * 3600_000,
+        maxPointsPerSeries: 300_000,
+        journalSize: 1000,
+      },
     });
+  });
+
+  it('reads the runtime control settings from flags and env', () => {
+    const env = { ADMIN_TOKEN: 'adm', WRITE_TOKEN: 'wrt', DATA_DIR: '/var/lib/sjs', RETENTION: '7d' };
+    expect(serve(['--max-points-per-series', '1000', '--journal-size', '0'], env).control).toEqual({
+      adminTokens: ['adm'],
+      writeTokens: ['wrt'],
+      dataDir: '/var/lib/sjs',
+      retentionMs: 7 * 24 * 3600_000,
+      maxPointsPerSeries: 1000,
+      journalSize: 0,
+    });
+  });
+
+  it.each([
+    [
+      ['--admin-token', 'same', '--bearer-token', 'same'],
+      /the admin token must differ from Grafana's credentials/,
+    ],
+    [
+      ['--write-token', 'pw', '--basic-auth-user', 'u', '--basic-auth-password', 'pw'],
+      /a write token must differ from Grafana's/,
+    ],
+    [['--admin-token', 'x', '--write-token', 'x'], /a write token must differ from the admin token/],
+    [['--admin-token', 'has space'], /an admin token cannot be empty or contain whitespace/],
+    [['--retention', '0s'], /--retention must be longer than 0/],
+    [['--retention', 'soon'], /--retention/],
+    [['--max-points-per-series', '0'], /--max-points-per-series must be between 1 and/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => serve(argv)).toThrow(message);
   });
 
   it('reads env vars, and flags win over them', () => {

@@ -74,10 +74,10 @@ describe('parseLineProtocol: good lines', () => {
       },
     ],
     [
-      'no tags, no timestamp: labels {} at now',
+      'no tags, no timestamp: labels {} at now; a field named value is the measurement itself',
       'load value=1.5',
       {
-        series: [{ metric: 'load.value', labels: {}, times: [NOW], values: [1.5] }],
+        series: [{ metric: 'load', labels: {}, times: [NOW], values: [1.5] }],
         points: 1,
         skippedStrings: 0,
       },
@@ -528,7 +528,7 @@ describe('parseLineProtocol: round trip', () => {
                 strings++;
                 continue;
               }
-              const metric = `${l.measurement}.${field}`;
+              const metric = field === 'value' ? l.measurement : `${l.measurement}.${field}`;
               const key = `${metric}\u0001${seriesKey(labels)}`;
               const series = expected.get(key) ?? { metric, labels, times: [], values: [] };
               expected.set(key, series);

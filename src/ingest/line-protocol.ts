@@ -239,8 +239,9 @@ class LineParser {
     }
   }
 
+  /** `measurement.field`; a field named `value` is the measurement itself (`room.temp value=21`). */
   #seriesOf(head: SeriesHead, slot: FieldSlot): IngestSeries {
-    const metric = `${head.measurement}.${slot.name}`;
+    const metric = slot.name === 'value' ? head.measurement : `${head.measurement}.${slot.name}`;
     if (metric.length > MAX_NAME_LENGTH) {
       this.#fail(`metric name ${describeValue(metric)} is longer than ${MAX_NAME_LENGTH} characters`);
     }

@@ -170,8 +170,8 @@ describe('POST /write', () => {
       .set('Content-Type', 'text/plain')
       .send(`sec value=3 ${(NOW - 5000) / 1000}`)
       .expect(204);
-    const q = await query('sec.value');
-    expect(q.body).toEqual([{ refId: 'A', target: 'sec.value', datapoints: [[3, NOW - 5000]] }]);
+    const q = await query('sec');
+    expect(q.body).toEqual([{ refId: 'A', target: 'sec', datapoints: [[3, NOW - 5000]] }]);
   });
 
   it('accepts JSON points', async () => {
@@ -229,11 +229,11 @@ describe('POST /write', () => {
       .map((t, i) => `capped value=${i} ${ns(t)}`)
       .join('\n');
     await telegraf(body).expect(204);
-    const q = await query('capped.value');
+    const q = await query('capped');
     expect(q.body).toEqual([
       {
         refId: 'A',
-        target: 'capped.value',
+        target: 'capped',
         datapoints: [
           [2, NOW - 20_000],
           [3, NOW - 10_000],
