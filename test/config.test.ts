@@ -32,6 +32,7 @@ describe('configuration from flags and env', () => {
         dataDir: undefined,
         retentionMs: 30 * 24 * 3600_000,
         maxPointsPerSeries: 300_000,
+        maxSeries: 10_000,
         journalSize: 1000,
       },
     });
@@ -45,6 +46,7 @@ describe('configuration from flags and env', () => {
       dataDir: '/var/lib/sjs',
       retentionMs: 7 * 24 * 3600_000,
       maxPointsPerSeries: 1000,
+      maxSeries: 10_000,
       journalSize: 0,
     });
   });

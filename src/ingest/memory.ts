@@ -13,10 +13,13 @@ export interface IngestLimits {
   readonly retentionMs: number;
   /** Most points kept per series; past it the oldest go. */
   readonly maxPointsPerSeries: number;
+  /** Most series (metric + label set) held; a batch that would add more is refused. Default 10 000. */
+  readonly maxSeries?: number;
 }
 
 export const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
 export const DEFAULT_MAX_POINTS_PER_SERIES = 300_000;
+export const DEFAULT_MAX_SERIES = 10_000;
 
 /** One series' points: `times[head..head+length)` ascending, values alongside. */
 export class SeriesBuffer {
@@ -127,6 +130,20 @@ export class PointStore {
 
   get points(): number {
     return this.#points;
+  }
+
+  /** Series held, over every metric. */
+  get seriesCount(): number {
+    let n = 0;
+    for (const bySeries of this.#metrics.values()) n += bySeries.size;
+    return n;
+  }
+
+  /** How many series of the batch are not held yet. */
+  newSeries(batch: IngestBatch): number {
+    let n = 0;
+    for (const s of batch.series) if (this.#metrics.get(s.metric)?.has(seriesKey(s.labels)) !== true) n++;
+    return n;
   }
 
   metrics(): string[] {

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import type { AuthOptions } from '../http/options';
-import { DEFAULT_MAX_POINTS_PER_SERIES, DEFAULT_RETENTION_MS } from '../ingest/memory';
+import { DEFAULT_MAX_POINTS_PER_SERIES, DEFAULT_MAX_SERIES, DEFAULT_RETENTION_MS } from '../ingest/memory';
 import { parseDuration } from '../time/duration';
 import { tokenList } from './auth-config';
 import type { ReadFile, Setting } from './settings';
@@ -18,6 +18,7 @@ export type ControlFlag =
   | 'data-dir'
   | 'retention'
   | 'max-points-per-series'
+  | 'max-series'
   | 'journal-size';
 
 export const DEFAULT_JOURNAL_SIZE = 1000;
@@ -31,6 +32,7 @@ export interface ControlConfig {
   readonly dataDir: string | undefined;
   readonly retentionMs: number;
   readonly maxPointsPerSeries: number;
+  readonly maxSeries: number;
   /** Requests the journal keeps (0: off); the journal is on only with the admin API. */
   readonly journalSize: number;
 }
@@ -58,6 +60,12 @@ export const CONTROL_SETTINGS = [
     'MAX_POINTS_PER_SERIES',
     'most pushed points kept per series (the oldest go first)',
     String(DEFAULT_MAX_POINTS_PER_SERIES),
+  ],
+  [
+    'max-series',
+    'MAX_SERIES',
+    'most pushed series (metric + tags) held; more are refused',
+    String(DEFAULT_MAX_SERIES),
   ],
   ['journal-size', 'JOURNAL_SIZE', 'requests /admin/requests keeps (0: off)', String(DEFAULT_JOURNAL_SIZE)],
 ] as const;
@@ -111,6 +119,7 @@ export function controlFromSettings(
     dataDir: dataDir === undefined ? undefined : resolve(dataDir[1]),
     retentionMs,
     maxPointsPerSeries: whole(get('max-points-per-series'), DEFAULT_MAX_POINTS_PER_SERIES, 1, 100_000_000),
+    maxSeries: whole(get('max-series'), DEFAULT_MAX_SERIES, 1, 10_000_000),
     journalSize: whole(get('journal-size'), DEFAULT_JOURNAL_SIZE, 0, 1_000_000),
   };
 }

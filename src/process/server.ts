@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     ...(control.dataDir === undefined ? {} : { dataDir: control.dataDir }),
     retentionMs: control.retentionMs,
     maxPointsPerSeries: control.maxPointsPerSeries,
+    maxSeries: control.maxSeries,
     journal:
       control.adminTokens.length > 0 && control.journalSize > 0 ? { maxEntries: control.journalSize } : false,
   }).catch((err: unknown) => {

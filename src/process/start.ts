@@ -45,6 +45,8 @@ export interface StartOptions extends Omit<AppOptions, 'journal' | 'faults'> {
   readonly retentionMs?: number;
   /** Most pushed points per series; the oldest go first. Default 300 000. */
   readonly maxPointsPerSeries?: number;
+  /** Most pushed series (metric + labels); a batch that would add more gets 422. Default 10 000. */
+  readonly maxSeries?: number;
   /**
    * Keep the last requests for `/admin/requests` and `admin.requests()`: true, or its bounds. Default: on
    * (1000 requests, 8 MiB) when there is an admin token, else off.
@@ -120,6 +122,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     limits: {
       retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
       maxPointsPerSeries: options.maxPointsPerSeries ?? DEFAULT_MAX_POINTS_PER_SERIES,
+      ...(options.maxSeries === undefined ? {} : { maxSeries: options.maxSeries }),
     },
     ...(durable === undefined ? {} : { durable }),
   });

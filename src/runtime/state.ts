@@ -10,7 +10,7 @@ import { closeDatabasesOf } from '../fixtures/databases';
 import { loadFixtureObject } from '../fixtures/load';
 import type { Logger } from '../http/options';
 import type { IngestBatch, RegistryOp } from '../ingest/types';
-import { PointStore, type IngestLimits } from '../ingest/memory';
+import { DEFAULT_MAX_SERIES, PointStore, type IngestLimits } from '../ingest/memory';
 import { pushedReader } from '../ingest/reader';
 import { Registry } from '../registry/registry';
 import type { Metric } from '../registry/types';
@@ -140,6 +140,14 @@ export class RuntimeState {
         'CONFLICT',
         `metric ${JSON.stringify(s.metric)} is ${what}, not a stored series: points can only be pushed to stored series or new names`,
         { field: `metric ${s.metric}` },
+      );
+    }
+    const max = this.options.limits.maxSeries ?? DEFAULT_MAX_SERIES;
+    const added = this.store.newSeries(batch);
+    if (added > 0 && this.store.seriesCount + added > max) {
+      throw new AppError(
+        'TOO_MANY_SERIES',
+        `the batch adds ${added} series to the ${this.store.seriesCount} held, more than the ${max} allowed (--max-series); a tag with ever new values (an id, a timestamp) makes a series per value`,
       );
     }
     const { durable } = this.options;

@@ -242,6 +242,19 @@ describe('POST /write', () => {
     ]);
   });
 
+  it('refuses a batch that would hold more series than maxSeries, storing none of it', async () => {
+    await server.close();
+    server = await start({ maxSeries: 3 });
+    await telegraf(`m,id=1 v=1 ${ns(NOW)}\nm,id=2 v=1 ${ns(NOW)}`).expect(204);
+    const res = await telegraf(`m,id=1 v=2 ${ns(NOW)}\nm,id=3 v=1 ${ns(NOW)}\nm,id=4 v=1 ${ns(NOW)}`);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('TOO_MANY_SERIES');
+    expect(res.body.message).toMatch(/adds 2 series to the 2 held, more than the 3 allowed/);
+    expect(server.admin.metric('m.v').points).toBe(2);
+    // Points of series already held are still taken.
+    await telegraf(`m,id=1 v=3 ${ns(NOW - 1000)}`).expect(204);
+  });
+
   it('with only a write token, the admin API stays off', async () => {
     await server.close();
     server = await start({ adminTokens: [] });
