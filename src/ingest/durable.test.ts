@@ -268,7 +268,7 @@ describe('DurableStore', () => {
       other.prepare('INSERT INTO ops (op) VALUES (?)').run(JSON.stringify({ op: 'merge', document: {} }));
       const failed = await a.write(batch(series('m', {}, [T0 + 1], [2]))).catch((err: unknown) => err);
       expect(failed).toBeInstanceOf(AppError);
-      expect(failed).toMatchObject({ code: 'INTERNAL', statusCode: 500 });
+      expect(failed).toMatchObject({ code: 'STORAGE_FAILED', statusCode: 503 });
       expect((failed as Error).message).toContain(join(dir, DATA_FILE));
       expect((failed as Error).message).toContain('SQLITE_BUSY');
       other.exec('COMMIT');
@@ -305,7 +305,7 @@ describe('DurableStore', () => {
     );
     db.close();
     await expect(DurableStore.open({ dir })).rejects.toMatchObject({
-      code: 'INTERNAL',
+      code: 'STORAGE_FAILED',
       message: expect.stringMatching(
         /simplejson-server\.db: opening the durable store failed: schema version 2/,
       ),
@@ -316,7 +316,7 @@ describe('DurableStore', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
     await expect(DurableStore.open({ dir: join(file, 'sub') })).rejects.toMatchObject({
-      code: 'INTERNAL',
+      code: 'STORAGE_FAILED',
       message: expect.stringMatching(/creating the data directory failed: .*\(ENOTDIR\)/),
     });
   });

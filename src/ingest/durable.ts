@@ -87,7 +87,7 @@ async function startWorker(durable: WorkerSettings): Promise<Worker> {
 function storeError(file: string, doing: string, message: string, code: string | undefined): AppError {
   const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
   const suffix = code === undefined ? '' : ` (${code})`;
-  return new AppError('INTERNAL', `${file}: ${doing} failed: ${message}${suffix}`, { cause });
+  return new AppError('STORAGE_FAILED', `${file}: ${doing} failed: ${message}${suffix}`, { cause });
 }
 
 /** What an op deletes in its own transaction (see the ordering note in durable-worker.ts). */

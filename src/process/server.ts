@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { runCheck } from './check';
 import { isPrimary, runPrimary } from './cluster';
 import { parseConfig, usage } from './config';
-import { ConfigError, FixtureError } from '../errors';
+import { AppError, ConfigError, FixtureError } from '../errors';
 import { consoleIo, runGrafanaCommand } from '../grafana/command';
 import { fixtureAccessError } from './fixture-access';
 import { createPino, pinoLogger } from './logging';
@@ -86,7 +86,8 @@ main().then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof FixtureError) {
+    const storage = err instanceof AppError && err.code === 'STORAGE_FAILED';
+    if (err instanceof ConfigError || err instanceof FixtureError || storage) {
       console.error(`simplejson-server: ${err.message}`);
       process.exit(2);
     }

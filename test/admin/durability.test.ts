@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnBin, waitForLine } from '../support/bin';
+import { finished, spawnBin, waitForLine } from '../support/bin';
 
 /**
  * With --data-dir, what the server acknowledged survives a SIGKILL in the middle of an ingest load, and
@@ -154,6 +154,17 @@ it('keeps every acknowledged point and change through a SIGKILL in the middle of
   expect(JSON.parse(kept.body)).toMatchObject({ name: 'before.kill', unit: 'V', points: 1 });
   second.child.kill('SIGTERM');
   await stopped(second.child);
+});
+
+it('refuses to start, in one line, on a data directory it cannot use', async () => {
+  const dir = dataDir();
+  const file = join(dir, 'a-file');
+  writeFileSync(file, '');
+  const result = await finished(spawnBin(['--port', '0', '--data-dir', join(file, 'sub')]));
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim()).toMatch(
+    /^simplejson-server: .*a-file\/sub\/simplejson-server\.db: creating the data directory failed: .*ENOTDIR/,
+  );
 });
 
 it('shows every worker of --workers what one of them stored', async () => {
