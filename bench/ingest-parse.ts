@@ -1,7 +1,8 @@
 /**
  * Parse-only cost of push ingestion: InfluxDB line protocol as Telegraf's cpu, mem and disk inputs send it
  * (one gather every 10 s: 8 cores and cpu-total, mem, 3 disks, tags sorted, nanosecond timestamps), parsed
- * in-process with nothing stored. The bench calls these with 5 000-line batches.
+ * in-process with nothing stored (telegrafBatch, parseOnlyPointsPerSecond); and a fleet of such hosts as
+ * a stream of batches with ever later timestamps, which bench/ingest.ts pushes to the server (TelegrafFleet).
  */
 import { performance } from 'node:perf_hooks';
 import { parseLineProtocol } from '../src/ingest/line-protocol';
@@ -90,19 +91,124 @@ export function telegrafBatch(lines: number, seed = 1): string {
   return out.slice(0, lines).join('\n') + '\n';
 }
 
+/** One batch of a TelegrafFleet: the body as sent, and what it holds. */
+export interface FleetBatch {
+  readonly body: string;
+  readonly lines: number;
+  readonly points: number;
+  /** Epoch ms of the newest line in the batch. */
+  readonly lastMs: number;
+}
+
+export interface FleetOptions {
+  /** The hosts this sender relays for, each with Telegraf's cpu, mem and disk inputs. */
+  readonly hosts: readonly string[];
+  /** Epoch ms of the first gather. */
+  readonly startMs: number;
+  /** Time between two gathers of a host (Telegraf's `interval`); default 10 s. */
+  readonly stepMs?: number;
+  readonly seed?: number;
+}
+
+/** Different value sets per host, cycled gather by gather (the parse cost is in the text, not the values). */
+const VARIANTS = 8;
+
+/**
+ * A stream of line-protocol batches from `hosts`, as a Telegraf relaying for them sends it: gather after
+ * gather (13 lines, 120 points per host: 9 cpu lines of 10 fields, mem of 9, 3 disks of 7), each gather
+ * `stepMs` after the last, so every batch has new, later timestamps. `next(points)` takes whole lines up
+ * to `points`: with 120 points per host, 5 000-point batches always end on an exact 5 000.
+ */
+export class TelegrafFleet {
+  /** `[variant][line]`: the line without its timestamp, ending with the space before it. */
+  readonly #lines: string[][];
+  readonly #pointsOf: number[];
+  readonly #stepMs: number;
+  readonly #startMs: number;
+  #gather = 0;
+  #line = 0;
+
+  constructor(options: FleetOptions) {
+    const next = random(options.seed ?? 1);
+    this.#stepMs = options.stepMs ?? 10_000;
+    this.#startMs = options.startMs;
+    this.#lines = Array.from({ length: VARIANTS }, () =>
+      options.hosts.flatMap((host) => [
+        ...CPUS.map((cpu) => cpuLine(cpu, host, next, '')),
+        memLine(host, next, ''),
+        ...DISKS.map((disk) => diskLine(disk, host, next, '')),
+      ]),
+    );
+    this.#pointsOf = (this.#lines[0] ?? []).map((line) => fieldsOf(line));
+  }
+
+  /** Points in one gather of every host. */
+  get pointsPerGather(): number {
+    return this.#pointsOf.reduce((a, b) => a + b, 0);
+  }
+
+  /** Series the fleet writes (one per host, input instance and field). */
+  get series(): number {
+    return this.pointsPerGather;
+  }
+
+  /** Epoch ms of the next line to be sent. */
+  get nextMs(): number {
+    return this.#startMs + this.#gather * this.#stepMs;
+  }
+
+  /** The next batch: whole lines, at most `points` points (at least one line). */
+  next(points: number): FleetBatch {
+    let body = '';
+    let lines = 0;
+    let taken = 0;
+    let lastMs = this.nextMs;
+    for (;;) {
+      const count = this.#pointsOf[this.#line] as number;
+      if (lines > 0 && taken + count > points) break;
+      const ms = this.nextMs;
+      const variant = this.#lines[this.#gather % VARIANTS] as string[];
+      body += `${variant[this.#line] as string}${ms}000000\n`;
+      lines += 1;
+      taken += count;
+      lastMs = ms;
+      this.#line += 1;
+      if (this.#line === this.#pointsOf.length) {
+        this.#line = 0;
+        this.#gather += 1;
+      }
+      if (taken === points) break;
+    }
+    return { body, lines, points: taken, lastMs };
+  }
+
+  /** Gathers until `untilMs` (exclusive) as batches of at most `points`, e.g. to fill an hour first. */
+  *until(untilMs: number, points: number): Generator<FleetBatch> {
+    while (this.nextMs < untilMs) yield this.next(points);
+  }
+}
+
+/** Numeric fields of a generated line (its field set is the text between the first two spaces). */
+function fieldsOf(line: string): number {
+  const fields = line.slice(line.indexOf(' ') + 1, line.lastIndexOf(' '));
+  return fields.split(',').length;
+}
+
 /**
  * Parses `body` again and again for about `seconds` (after a warm-up) and answers the points parsed per
- * second of wall time, and the points of one parse.
+ * second of wall time, per second of this process's CPU time (user + system: what one core does, whatever
+ * else the machine runs), and the points of one parse.
  */
 export function parseOnlyPointsPerSecond(
   body: string,
   seconds: number,
-): { pointsPerSecond: number; points: number } {
+): { pointsPerSecond: number; pointsPerCpuSecond: number; points: number } {
   const options = { precision: 'ns', now: START_S * 1000 } as const;
   const points = parseLineProtocol(body, options).points;
   const warmUntil = performance.now() + Math.min(500, seconds * 200);
   while (performance.now() < warmUntil) parseLineProtocol(body, options);
   let parsed = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const until = start + seconds * 1000;
   let now = start;
@@ -110,5 +216,10 @@ export function parseOnlyPointsPerSecond(
     parsed += parseLineProtocol(body, options).points;
     now = performance.now();
   }
-  return { pointsPerSecond: Math.round(parsed / ((now - start) / 1000)), points };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    pointsPerSecond: Math.round(parsed / ((now - start) / 1000)),
+    pointsPerCpuSecond: Math.round(parsed / ((cpu.user + cpu.system) / 1e6)),
+    points,
+  };
 }

@@ -1,5 +1,7 @@
 import type { SqlBenchResult } from './sql';
 import { sqlSection, sqlVerdicts } from './sql-report';
+import type { IngestBenchResult } from './ingest';
+import { ingestSection, ingestVerdicts } from './ingest-report';
 /** docs/benchmarks.md from one run's figures: summary, machine, full table, targets with PASS/MISS. */
 import type { RunFigures } from './drive';
 import type { Machine } from './machine';
@@ -47,6 +49,8 @@ export interface BenchResult {
   readonly micro: readonly MicroRow[];
   /** The SQL scenarios (absent in runs from before they existed). */
   readonly sql?: SqlBenchResult;
+  /** The push ingestion scenarios (absent in runs from before they existed). */
+  readonly ingest?: IngestBenchResult;
 }
 
 interface Verdict {
@@ -65,7 +69,7 @@ function find(b: BenchResult, scenario: string, connections: number): ScenarioRe
 }
 
 function verdicts(b: BenchResult): Verdict[] {
-  const out: Verdict[] = [...sqlVerdicts(b.sql)];
+  const out: Verdict[] = [...sqlVerdicts(b.sql), ...ingestVerdicts(b.ingest)];
   const levels = [...new Set(b.results.map((r) => r.connections))];
   for (const kind of ['stored', 'generated']) {
     for (const c of levels) {
@@ -270,6 +274,7 @@ export function report(b: BenchResult): string {
     }),
     ...logTable(b),
     ...sqlSection(b.sql),
+    ...ingestSection(b.ingest),
     '## Multi-core (`--workers`)',
     '',
     '| scenario | conn | 1 worker req/s | 2 workers req/s | scaling | p99 ms (1 / 2) |',

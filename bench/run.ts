@@ -5,7 +5,8 @@
  * LOG_SCENARIOS, our server with the request log off as well), then our server with 2 workers, and writes
  * docs/benchmarks.md (quick mode: .bench-tmp/benchmarks-quick.md, smaller series, one short run each).
  * Every child process is killed at the end, also on failure (children.ts). `--render` rewrites the
- * markdown from the last run's saved figures.
+ * markdown from the last run's saved figures. `--sql-only` and `--ingest-only` rerun only the SQL or the push
+ * ingestion scenarios and merge them into the last full run's figures.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,6 +23,8 @@ import { rssBytes, processTree } from './proc';
 import { type BenchResult, report, type ScenarioResult } from './report';
 import { END, requestKey, type Scenario, scenarios } from './scenarios';
 import { sqlBench } from './sql';
+import { ingestBench, type IngestPlan } from './ingest';
+import { INGEST_HEADING, ingestSection, spliceSection } from './ingest-report';
 import { storedColumns } from './stored';
 
 const { values: flags } = parseArgs({
@@ -30,6 +33,8 @@ const { values: flags } = parseArgs({
     render: { type: 'boolean', default: false },
     // Only the SQL scenarios, merged into the last full run's figures (bench.json).
     'sql-only': { type: 'boolean', default: false },
+    // Only the push ingestion scenarios (bench/ingest.ts), merged the same way.
+    'ingest-only': { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick === true;
@@ -195,6 +200,7 @@ async function main(): Promise<void> {
   log('engine micro-benchmark (in process)');
   const micro = microBench(storedColumns(PLAN.points, END), quick ? 1 : 5, quick ? 20 : 100);
   const sql = await sqlBench(TMP, SQL_PLAN, log);
+  const ingest = await ingestBench(TMP, INGEST_PLAN, log);
 
   const bench: BenchResult = {
     quick,
@@ -210,6 +216,7 @@ async function main(): Promise<void> {
     workers,
     micro,
     sql,
+    ingest,
   };
   writeFileSync(join(TMP, quick ? 'bench-quick.json' : 'bench.json'), JSON.stringify(bench));
   writeReport(bench);
@@ -237,6 +244,47 @@ async function sqlOnly(): Promise<void> {
   writeReport(merged);
 }
 
+const INGEST_PLAN: IngestPlan = {
+  seconds: quick ? 1 : 3,
+  // 5 rather than 3: the machine is shared, and a median of 5 interleaved runs keeps one burst out.
+  runs: quick ? 1 : 5,
+  warmup: quick ? 0 : 1,
+  writers: 2,
+  hostsPerWriter: 10,
+  batchPoints: 5000,
+  busyRate: 100_000,
+  connections: 10,
+};
+
+/**
+ * `--ingest-only`: the push ingestion scenarios again, into the last run's figures. With no saved figures
+ * (the full run that wrote docs/benchmarks.md was elsewhere), its "Push ingestion" section is replaced in
+ * the markdown as it is, and the analysis after it is bench/notes.md as it is now.
+ */
+async function ingestOnly(): Promise<void> {
+  const file = join(TMP, quick ? 'bench-quick.json' : 'bench.json');
+  linkDataFolders();
+  const ingest = await ingestBench(TMP, INGEST_PLAN, log);
+  writeFileSync(join(TMP, quick ? 'ingest-quick.json' : 'ingest.json'), JSON.stringify(ingest));
+  if (existsSync(file)) {
+    const merged: BenchResult = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResult), ingest };
+    writeFileSync(file, JSON.stringify(merged));
+    writeReport(merged);
+    return;
+  }
+  const doc = quick ? join(TMP, 'benchmarks-quick.md') : join(ROOT, 'docs', 'benchmarks.md');
+  const notes = readFileSync(join(ROOT, 'bench', 'notes.md'), 'utf8');
+  const old = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
+  const firstNote = notes.split('\n')[0] ?? '';
+  const cut = firstNote === '' ? -1 : old.indexOf(`\n${firstNote}\n`);
+  const head = cut < 0 ? old : old.slice(0, cut + 1);
+  const spliced = spliceSection(head.trimEnd() + '\n', ingestSection(ingest), [
+    '## Multi-core (`--workers`)',
+  ]);
+  writeFileSync(doc, `${spliced.trimEnd()}\n\n${notes}`);
+  log(`no ${file}: replaced "${INGEST_HEADING}" in ${doc}`);
+}
+
 /** `--render`: rewrite the markdown from the last run's figures (after editing notes.md or report.ts). */
 function render(): void {
   writeReport(
@@ -252,7 +300,9 @@ function log(message: string): void {
   ? Promise.resolve().then(render)
   : flags['sql-only'] === true
     ? sqlOnly()
-    : main()
+    : flags['ingest-only'] === true
+      ? ingestOnly()
+      : main()
 ).then(
   () => process.exit(0),
   (err: unknown) => {
