@@ -1,3 +1,5 @@
+import type { FaultTable } from '../runtime/faults';
+import type { RequestJournal } from '../runtime/journal';
 import type { Clock } from '../time/clock';
 import { systemClock } from '../time/clock';
 
@@ -85,9 +87,25 @@ export interface AppOptions {
   readonly requestTimeout?: number;
   readonly auth?: AuthOptions;
   readonly logger?: Logger;
+  /**
+   * Records every request of the contract (method, path, query, headers with credentials redacted, body,
+   * status, time, the metrics each /query target resolved to): src/runtime/journal.ts. Off when absent,
+   * and then the request path does nothing for it.
+   */
+  readonly journal?: RequestJournal;
+  /**
+   * Fault rules to make endpoints or metrics slow, failing or cut off (src/runtime/faults.ts). Off when
+   * absent; with an empty table each request pays one size check.
+   */
+  readonly faults?: FaultTable;
 }
 
-export type ResolvedOptions = Required<Omit<AppOptions, 'cors'>> & { readonly cors: Required<CorsOptions> };
+/** The options with their defaults; the journal and the fault table stay absent unless given. */
+export type ResolvedOptions = Required<Omit<AppOptions, 'cors' | 'journal' | 'faults'>> & {
+  readonly cors: Required<CorsOptions>;
+  readonly journal?: RequestJournal;
+  readonly faults?: FaultTable;
+};
 
 export const DEFAULTS = {
   bodyLimit: '1mb',
@@ -117,5 +135,7 @@ export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
     requestTimeout: options.requestTimeout ?? DEFAULTS.requestTimeout,
     auth: options.auth ?? {},
     logger: options.logger ?? consoleLogger,
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
   };
 }

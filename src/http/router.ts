@@ -66,22 +66,27 @@ export function installContract(router: Routes, registry: RegistrySource, option
     options: resolved,
     patterns: { maxPatternLength: resolved.maxPatternLength },
   };
-  // Order matters: log everything, answer preflights before auth, refuse strangers before they take a slot.
+  // Order matters: log and record everything, answer preflights before auth, refuse strangers before they
+  // take a slot.
   router.use(
     inSequence([
       requestLog(resolved.logger),
+      resolved.journal?.middleware(),
       corsMiddleware(resolved.cors),
       authMiddleware(resolved.auth),
       inFlightLimit(resolved.maxInFlight),
       requestTimeout(resolved.requestTimeout),
     ]),
   );
-  router.get('/', root(ctx));
+  // Endpoint faults act as the route's handler would: after the guards and the body (which the journal
+  // then has), only on the methods the route answers.
+  const faults = resolved.faults === undefined ? [] : [resolved.faults.middleware()];
+  router.get('/', ...faults, root(ctx));
   router.all('/', methodNotAllowed('GET, HEAD, OPTIONS'));
-  router.get('/healthz', liveness());
+  router.get('/healthz', ...faults, liveness());
   router.all('/healthz', methodNotAllowed('GET, HEAD, OPTIONS'));
   const post = (path: string, ...handlers: RequestHandler[]) => {
-    router.post(path, ...jsonBody(resolved.bodyLimit), ...handlers);
+    router.post(path, ...jsonBody(resolved.bodyLimit), ...faults, ...handlers);
     router.all(path, methodNotAllowed('POST, OPTIONS'));
   };
   post('/search', search(ctx));

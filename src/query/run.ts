@@ -2,11 +2,19 @@ import { type SourceError, UnknownMetricError } from '../errors';
 import { eventsOfSet } from '../metadata/annotations';
 import type { Registry } from '../registry/registry';
 import type { AnnotationSet, TableMetric, TimeSeriesMetric } from '../registry/types';
+import {
+  injectFault,
+  InjectedSourceError,
+  isDropped,
+  type ReadFault,
+  type ReadFaults,
+} from '../runtime/faults';
+import type { JournalTarget } from '../runtime/journal';
 import { gapToNull } from '../series/columnar';
 import { compileFilters } from '../series/filters';
 import type { PatternOptions } from '../series/saferegex';
 import type { Cell, Columns, TableColumn } from '../series/types';
-import { isClientGone, sourceError } from '../sources/call';
+import { callReader, isClientGone, sourceError } from '../sources/call';
 import { EVENT_COLUMNS, eventRow } from './native-annotations';
 import type { QueryPlan, QueryTarget } from './normalize';
 import { payloadFormat, type ResultFormat } from './payload/builtins';
@@ -54,8 +62,17 @@ export interface FailureLog {
 export interface RunOptions extends PatternOptions {
   /** Fires when the client goes away or the request times out; every reader gets it. */
   readonly signal?: AbortSignal;
-  /** Each failing source is logged here once, with its cause. */
+  /** Each failing source is logged here once, with its cause (an injected fault is not a failure). */
   readonly log?: FailureLog;
+  /** The metric and target fault rules of the request (runtime/faults.ts); given only when there are some. */
+  readonly faults?: ReadFaults | undefined;
+  /** What a fault that drops the connection destroys: the request's socket. */
+  readonly connection?: { destroy(): void } | undefined;
+  /**
+   * Told once the targets are resolved, before any source is read (and before a request that matches
+   * nothing fails): each target's metric names, then the annotation sets it names (the request journal).
+   */
+  readonly onTargets?: ((targets: readonly JournalTarget[]) => void) | undefined;
 }
 
 const EMPTY: Columns = { times: new Float64Array(0), values: new Float64Array(0) };
@@ -97,6 +114,13 @@ export async function runQuery(
     names: resolveNames(names, t.target, { ...patterns, field: `body/targets/${t.index}/target` }),
     sets: namedAnnotationSets(registry, t.target),
   }));
+  options.onTargets?.(
+    perTarget.map(({ target, names: matched, sets }) => ({
+      refId: target.refId,
+      target: target.target,
+      metrics: sets.length === 0 ? matched : [...matched, ...sets.map((s) => s.name)],
+    })),
+  );
   const unmatched = perTarget
     .filter((m) => m.names.length === 0 && m.sets.length === 0)
     .map((m) => m.target.target);
@@ -112,26 +136,48 @@ export async function runQuery(
     get signal() {
       return options.signal ?? NEVER;
     },
+    connection: options.connection,
   };
+  const { faults } = options;
   // Payloads are read before any source is asked, so a bad payload is answered as such (400).
   const work = perTarget.map(({ target, names: matched, sets }) => {
     const field = `body/targets/${target.index}/payload`;
     if (matched.length === 0) {
       const format = payloadFormat(target.payload, field) ?? target.format;
-      return () => annotationTarget(ctx, target, format, sets);
+      return () => annotationTarget(ctx, target, format, sets, faultsOf(faults, target, sets.length > 0));
     }
     const selection = selectionOf(matched.map((n) => registry.get(n)).filter((m) => m !== undefined));
     const choices = readChoices(target.payload, selection, field, patterns);
-    return () => metricTarget(ctx, target, selection.series, selection.tables, sets, choices);
+    const { series, tables } = selection;
+    return () => metricTarget(ctx, target, series, tables, sets, choices, faultsOf(faults, target, true));
   });
   const answers = await Promise.all(work.map((run) => run()));
   const results = answers.flatMap((a) => a.results);
   const errors = answers.flatMap((a) => a.errors);
   for (const error of errors) {
-    if (!isClientGone(error)) options.log?.error(error.message, error.cause ?? error);
+    // An injected fault was logged as such when it matched (runtime/faults.ts); a fixture's is data.
+    if (!isClientGone(error) && !(error instanceof InjectedSourceError)) {
+      options.log?.error(error.message, error.cause ?? error);
+    }
   }
   if (errors.length > 0 && results.every(failed)) throw errors[0] as SourceError;
   return results;
+}
+
+/** The fault of each read of one target: its metric's rule, else the target's (counted once, when read). */
+type TargetFaults = (name: string) => ReadFault | undefined;
+
+const NO_FAULTS: TargetFaults = () => undefined;
+
+function faultsOf(faults: ReadFaults | undefined, target: QueryTarget, reads: boolean): TargetFaults {
+  if (faults === undefined || !reads) return NO_FAULTS;
+  let targetFault: ReadFault | undefined | null = null;
+  return (name) => {
+    const own = faults.metric(name);
+    if (own !== undefined) return own;
+    if (targetFault === null) targetFault = faults.target(target.target);
+    return targetFault;
+  };
 }
 
 function failed(result: QueryResult): boolean {
@@ -143,11 +189,14 @@ async function annotationTarget(
   target: QueryTarget,
   format: ResultFormat | undefined,
   sets: readonly AnnotationSet[],
+  faultOf: TargetFaults,
 ): Promise<TargetAnswer> {
   const results: QueryResult[] = [];
   const errors: SourceError[] = [];
   if (sets.length === 0) results.push(inFormat(format, unknownTargetNotice(target)));
-  const tables = await Promise.all(sets.map((set) => eventsTable(ctx, target, set, errors)));
+  const tables = await Promise.all(
+    sets.map((set) => eventsTable(ctx, target, set, errors, faultOf(set.name))),
+  );
   for (const table of tables) results.push(inFormat(format, table));
   return { results, errors };
 }
@@ -159,6 +208,7 @@ async function metricTarget(
   tables: readonly TableMetric[],
   sets: readonly AnnotationSet[],
   choices: TargetChoices,
+  faultOf: TargetFaults,
 ): Promise<TargetAnswer> {
   const format = choices.format ?? target.format;
   // A series whose own labels fail the filters is not read at all.
@@ -166,8 +216,8 @@ async function metricTarget(
     (m) => ctx.filters.matchesLabels(m.labels) && choices.selectors.keepsSeries(m),
   );
   const [read, readTables] = await Promise.all([
-    Promise.all(series.map((m) => readSeriesOf(ctx, target, m, choices))),
-    Promise.all(tables.map((t) => readTableOf(ctx, target, t, choices))),
+    Promise.all(series.map((m) => readSeriesOf(ctx, target, m, choices, faultOf(m.name)))),
+    Promise.all(tables.map((t) => readTableOf(ctx, target, t, choices, faultOf(t.name)))),
   ]);
   const results: QueryResult[] = [];
   const errors: SourceError[] = [];
@@ -213,7 +263,9 @@ async function metricTarget(
       results.push(inFormat(format, { kind: 'table', refId: target.refId, name, columns, rows: selected }));
     }
   });
-  const tablesOfSets = await Promise.all(sets.map((set) => eventsTable(ctx, target, set, errors)));
+  const tablesOfSets = await Promise.all(
+    sets.map((set) => eventsTable(ctx, target, set, errors, faultOf(set.name))),
+  );
   for (const table of tablesOfSets) results.push(inFormat(format, table));
   return { results, errors };
 }
@@ -227,12 +279,18 @@ async function eventsTable(
   target: QueryTarget,
   set: AnnotationSet,
   errors: SourceError[],
+  fault: ReadFault | undefined,
 ): Promise<TableResult> {
   const table = { kind: 'table', refId: target.refId, name: set.name, columns: EVENT_COLUMNS } as const;
   try {
+    if (fault !== undefined) {
+      const inject = () => injectFault(fault.id, fault.effect, set.name, 'annotation set', ctx.signal);
+      await callReader(set.name, ctx.signal, inject, undefined, 'annotation set');
+    }
     const rows = (await eventsOfSet(set, ctx.plan.range, { signal: ctx.signal, log: NO_LOG })).map(eventRow);
     return { ...table, rows: ctx.filters.filterRows(EVENT_COLUMNS, rows) };
   } catch (error) {
+    if (isDropped(error)) ctx.connection?.destroy();
     const failure = sourceError(set.name, error, set.reader?.describe, 'annotation set');
     errors.push(failure);
     return { ...table, rows: [], error: failure.message };

@@ -4,6 +4,7 @@
  */
 import type { SourceError } from '../errors';
 import type { TableMetric, TimeSeriesMetric } from '../registry/types';
+import { injectFault, isDropped, type ReadFault } from '../runtime/faults';
 import type { CompiledFilters } from '../series/filters';
 import type { Cell, Columns, TableColumn } from '../series/types';
 import { finishSeries, seriesOfAnswer } from '../sources/answer';
@@ -19,6 +20,39 @@ export interface ReadContext {
   readonly plan: QueryPlan;
   readonly filters: CompiledFilters;
   readonly signal: AbortSignal;
+  /** What a read whose fault drops the connection destroys (the request's socket), if any. */
+  readonly connection?: { destroy(): void } | undefined;
+}
+
+interface AnyReader<T> {
+  read(req: ReadRequest): Promise<T>;
+  readonly readNow?: (req: ReadRequest) => T;
+  readonly describe?: string;
+}
+
+/**
+ * The read's answer through callReader; behind the injected fault first when one matched
+ * (runtime/faults.ts), which makes even a reader that never waits (readNow) wait for it.
+ */
+function callWith<T>(
+  ctx: ReadContext,
+  name: string,
+  reader: AnyReader<T>,
+  req: ReadRequest,
+  fault: ReadFault | undefined,
+): Promise<T> {
+  if (fault === undefined) return callReader(name, ctx.signal, () => reader.read(req), reader.describe);
+  const read = async (): Promise<T> => {
+    await injectFault(fault.id, fault.effect, name, 'metric', ctx.signal);
+    return reader.readNow === undefined ? reader.read(req) : reader.readNow(req);
+  };
+  return callReader(name, ctx.signal, read, reader.describe);
+}
+
+/** The target's error for a read that failed; a dropped connection is destroyed now. */
+function failure(ctx: ReadContext, name: string, error: unknown, describe: string | undefined): SourceError {
+  if (isDropped(error)) ctx.connection?.destroy();
+  return sourceError(name, error, describe);
 }
 
 /** What a read gave: its series (or table), or the error the target carries instead. */
@@ -66,13 +100,14 @@ export async function readSeriesOf(
   target: QueryTarget,
   metric: TimeSeriesMetric,
   choices: TargetChoices,
+  fault?: ReadFault,
 ): Promise<Outcome<ReadSeries[]>> {
   const { reader } = metric;
   const req = request(ctx, target, metric.name, choices, metric);
   try {
     const answer =
-      reader.readNow === undefined
-        ? await callReader(metric.name, ctx.signal, () => reader.read(req), reader.describe)
+      reader.readNow === undefined || fault !== undefined
+        ? await callWith(ctx, metric.name, reader, req, fault)
         : reader.readNow(req);
     const answered = seriesOfAnswer(metric.name, answer);
     const prepared = reader.prepared ?? NOTHING_DONE;
@@ -84,7 +119,7 @@ export async function readSeriesOf(
       value: series.map((s) => ({ ...s, suffix: several ? suffixOf(s.labels, metric.labels) : '' })),
     };
   } catch (error) {
-    return { ok: false, error: sourceError(metric.name, error, reader.describe) };
+    return { ok: false, error: failure(ctx, metric.name, error, reader.describe) };
   }
 }
 
@@ -99,11 +134,12 @@ export async function readTableOf(
   target: QueryTarget,
   table: TableMetric,
   choices: TargetChoices,
+  fault?: ReadFault,
 ): Promise<Outcome<ReadTable>> {
   const { reader } = table;
   const req = request(ctx, target, table.name, choices, undefined);
   try {
-    const answer = await callReader(table.name, ctx.signal, () => reader.read(req), reader.describe);
+    const answer = await callWith(ctx, table.name, reader, req, fault);
     return {
       ok: true,
       value: finishTable(
@@ -114,6 +150,6 @@ export async function readTableOf(
       ),
     };
   } catch (error) {
-    return { ok: false, error: sourceError(table.name, error, reader.describe) };
+    return { ok: false, error: failure(ctx, table.name, error, reader.describe) };
   }
 }

@@ -4,6 +4,7 @@ import { normalizeQuery } from '../../query/normalize';
 import { encodeResults } from '../../query/encode';
 import { encodeRows } from '../../query/rows';
 import { runQuery } from '../../query/run';
+import { type JournalTarget, recordTargets } from '../../runtime/journal';
 import { type EndpointContext, RequestScope, validated } from '../context';
 import { sendJson, sendJsonText } from '../reply';
 
@@ -12,6 +13,8 @@ import { sendJson, sendJsonText } from '../reply';
  * source did not → serialize (src/query). Sources get a signal that fires on timeout or disconnect.
  * An annotation query of the JSON data source (refId `Anno`, `scopedVars.__annotation`) is answered with
  * the annotation events instead (query/native-annotations.ts).
+ * With a fault table, its metric and target rules act on each read (runtime/faults.ts); with a journal,
+ * the names each target resolved to are recorded (runtime/journal.ts). Neither costs anything when off.
  */
 export function query(ctx: EndpointContext) {
   return validated<QueryRequest>(REQUEST_SCHEMAS.query, async (body, res, req) => {
@@ -26,6 +29,7 @@ export function query(ctx: EndpointContext) {
     // The same bytes as JSON.stringify(serializeResults(…)), built without per-point arrays (docs/benchmarks.md).
     const scope = new RequestScope(ctx, req, res);
     const registry = await scope.registry();
+    const { journal, faults } = ctx.options;
     const options = {
       ...ctx.patterns,
       // Made on first use: a request of stored and generated series only never needs one.
@@ -33,6 +37,12 @@ export function query(ctx: EndpointContext) {
         return scope.signal;
       },
       log: scope.log,
+      faults: faults?.forQuery(req, res),
+      connection: req.socket,
+      onTargets:
+        journal === undefined
+          ? undefined
+          : (targets: readonly JournalTarget[]) => recordTargets(res, targets),
     };
     const results = await runQuery(registry, plan, options);
     const json = plan.rows ? encodeRows(results) : encodeResults(results);
