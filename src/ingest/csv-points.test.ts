@@ -1,6 +1,7 @@
 import { WriteError } from '../errors';
 import { type CsvPointsOptions, parseCsvPoints } from './csv-points';
 import type { IngestBatch } from './types';
+import { thrownFacts } from '../../test/support/app-error';
 
 const NOW = 1_715_677_200_000;
 const parse = (text: string, metric?: string): IngestBatch =>
@@ -9,20 +10,7 @@ const parse = (text: string, metric?: string): IngestBatch =>
     metric === undefined ? { now: NOW } : ({ now: NOW, metric } satisfies CsvPointsOptions),
   );
 
-function failure(run: () => unknown): {
-  name: string;
-  code: string;
-  message: string;
-  field: string | undefined;
-} {
-  try {
-    run();
-  } catch (err) {
-    if (!(err instanceof WriteError)) throw err;
-    return { name: err.name, code: err.code, message: err.message, field: err.field };
-  }
-  throw new Error('expected a WriteError, nothing was thrown');
-}
+const failure = (run: () => unknown) => thrownFacts(run, WriteError);
 
 describe('parseCsvPoints: accepted files', () => {
   it.each<[string, string, string | undefined, IngestBatch]>([

@@ -1,24 +1,12 @@
 import { WriteError } from '../errors';
 import { parseJsonPoints, readPushTime } from './json-points';
 import type { IngestBatch } from './types';
+import { thrownFacts } from '../../test/support/app-error';
 
 const NOW = 1_715_677_200_000;
 const parse = (value: unknown): IngestBatch => parseJsonPoints(value, { now: NOW });
 
-function failure(run: () => unknown): {
-  name: string;
-  code: string;
-  message: string;
-  field: string | undefined;
-} {
-  try {
-    run();
-  } catch (err) {
-    if (!(err instanceof WriteError)) throw err;
-    return { name: err.name, code: err.code, message: err.message, field: err.field };
-  }
-  throw new Error('expected a WriteError, nothing was thrown');
-}
+const failure = (run: () => unknown) => thrownFacts(run, WriteError);
 
 describe('parseJsonPoints: accepted shapes', () => {
   it.each<[string, unknown, IngestBatch]>([

@@ -3,6 +3,7 @@ import { telegrafBatch } from '../../bench/ingest-parse';
 import { WriteError } from '../errors';
 import { type LineProtocolBatch, parseLineProtocol, type Precision } from './line-protocol';
 import { seriesKey } from './types';
+import { thrownFacts } from '../../test/support/app-error';
 
 const NOW = 1_715_677_200_000;
 const parse = (text: string, precision: Precision = 'ns', maxLineLength?: number): LineProtocolBatch =>
@@ -11,20 +12,7 @@ const parse = (text: string, precision: Precision = 'ns', maxLineLength?: number
     maxLineLength === undefined ? { precision, now: NOW } : { precision, now: NOW, maxLineLength },
   );
 
-function failure(run: () => unknown): {
-  name: string;
-  code: string;
-  message: string;
-  field: string | undefined;
-} {
-  try {
-    run();
-  } catch (err) {
-    if (!(err instanceof WriteError)) throw err;
-    return { name: err.name, code: err.code, message: err.message, field: err.field };
-  }
-  throw new Error('expected a WriteError, nothing was thrown');
-}
+const failure = (run: () => unknown) => thrownFacts(run, WriteError);
 
 describe('parseLineProtocol: good lines', () => {
   it.each<[string, string, LineProtocolBatch]>([

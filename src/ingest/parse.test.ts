@@ -1,22 +1,10 @@
 import { AppError, WriteError } from '../errors';
 import { parseWrite, type WriteBatch, type WriteFormat, writeFormat, type WriteQuery } from './parse';
+import { thrownFacts } from '../../test/support/app-error';
 
 const NOW = 1_715_677_200_000;
 
-function failure(run: () => unknown): {
-  name: string;
-  code: string;
-  message: string;
-  field: string | undefined;
-} {
-  try {
-    run();
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    return { name: err.name, code: err.code, message: err.message, field: err.field };
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
+const failure = (run: () => unknown) => thrownFacts(run, AppError);
 
 const LINE = 'm v=1 1715677200000000000';
 const JSON_BODY = '{"metric": "m", "points": [[1, 1715677200000]]}';
