@@ -4,7 +4,7 @@ import { CONTROL_SETTINGS, type ControlConfig, controlFromSettings } from './con
 import { ConfigError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from './logging';
 import { type AuthOptions, type CorsOptions, DEFAULTS } from '../http/options';
-import { lookup, type Setting } from './settings';
+import { integer, lookup, type Setting } from './settings';
 import { DEFAULT_SHUTDOWN_TIMEOUT } from './shutdown';
 import { parseDuration } from '../time/duration';
 
@@ -197,14 +197,6 @@ export function expandBooleanFlags(argv: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-function integer(name: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw.trim()))
-    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
 }
 
 function bool(name: string, raw: string): boolean {

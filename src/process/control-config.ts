@@ -8,7 +8,7 @@ import type { AuthOptions } from '../http/options';
 import { DEFAULT_MAX_POINTS_PER_SERIES, DEFAULT_MAX_SERIES, DEFAULT_RETENTION_MS } from '../ingest/memory';
 import { parseDuration } from '../time/duration';
 import { tokenList } from './auth-config';
-import type { ReadFile, Setting } from './settings';
+import { integer, type ReadFile, type Setting } from './settings';
 
 export type ControlFlag =
   | 'admin-token'
@@ -71,13 +71,7 @@ export const CONTROL_SETTINGS = [
 ] as const;
 
 function whole(raw: Setting | undefined, def: number, min: number, max: number): number {
-  if (raw === undefined) return def;
-  const [name, text] = raw;
-  if (!/^\d+$/.test(text.trim()))
-    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(text)}`);
-  const n = Number(text);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
+  return raw === undefined ? def : integer(raw[0], raw[1], min, max);
 }
 
 /** A credential of Grafana's that is also a control token would let a dashboard change the server. */

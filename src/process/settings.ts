@@ -43,3 +43,12 @@ export function readSecretFile(source: string, path: string, read: ReadFile = re
   }
   return text.replace(/[\r\n]+$/, '');
 }
+
+/** A whole-number setting between `min` and `max`; anything else is a ConfigError naming the setting. */
+export function integer(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
