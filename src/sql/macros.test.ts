@@ -129,8 +129,14 @@ describe('interval values', () => {
     expect(intervalText(ms)).toBe(text);
   });
 
-  it('refuses a request interval that is not positive', () => {
-    expect(() => expand('$__interval', 'sqlite', { ...ctx, intervalMs: 0 })).toThrow(ValidationError);
+  it.each([0, -1, Number.NaN, 5e-324, 1e-9])('refuses a request interval of %d ms', (intervalMs) => {
+    const run = () => expand('$__interval', 'sqlite', { ...ctx, intervalMs });
+    expect(run).toThrow(ValidationError);
+    expect(run).toThrow(`intervalMs must be a number of at least 0.000001 (a nanosecond), got ${intervalMs}`);
+  });
+
+  it('takes one of a nanosecond', () => {
+    expect(expand('$__interval_ms', 'sqlite', { ...ctx, intervalMs: 1e-6 }).params).toEqual([1e-6]);
   });
 });
 

@@ -50,6 +50,9 @@ export interface ExpandedStatement extends Statement {
   readonly appliedFilters: readonly AdhocFilter[];
 }
 
+/** The finest interval a request may bucket by, in ms. */
+const MIN_INTERVAL_MS = 1e-6;
+
 /** Grafana's text of an interval: `500ms`, `30s`, `5m`, `1h`, `1d`. */
 export function intervalText(ms: number): string {
   const units: ReadonlyArray<readonly [string, number]> = [
@@ -82,8 +85,13 @@ class Expander {
     if (!Number.isFinite(range.from) || !Number.isFinite(range.to)) {
       throw new ValidationError('range must be two epoch ms times', 'body/range');
     }
-    if (!(Number.isFinite(intervalMs) && intervalMs > 0)) {
-      throw new ValidationError(`intervalMs must be a positive number, got ${intervalMs}`, 'body/intervalMs');
+    // Below a nanosecond the bound interval in seconds underflows (5e-324 / 1000 is 0) or a time divided
+    // by it overflows: the database would refuse the statement (division by zero, out of range).
+    if (!(Number.isFinite(intervalMs) && intervalMs >= MIN_INTERVAL_MS)) {
+      throw new ValidationError(
+        `intervalMs must be a number of at least ${MIN_INTERVAL_MS} (a nanosecond), got ${intervalMs}`,
+        'body/intervalMs',
+      );
     }
   }
 
