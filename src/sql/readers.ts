@@ -18,6 +18,7 @@ import type {
   TableAnswer,
   TableReader,
 } from '../sources/types';
+import { rowCount } from './columnar';
 import { timestampMs } from './driver-values';
 import { quoteKnownColumn } from './identifiers';
 import { parseSql, type ParsedSql } from './macro-parse';
@@ -108,7 +109,7 @@ async function run(
   // The database's own maxRows caps it (TOO_MANY_ROWS).
   const result = await db.query(statement, { signal: request.signal, maxRows: Number.MAX_SAFE_INTEGER });
   // An empty SQLite answer types its computed columns as text: keep the columns of one with rows.
-  if (result.rows.length > 0 || query.columns === undefined) query.columns = result.columns;
+  if (rowCount(result) > 0 || query.columns === undefined) query.columns = result.columns;
   return { result, expanded };
 }
 

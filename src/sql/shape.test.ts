@@ -12,6 +12,13 @@ describe('numericTimeToMs: Grafana reads a numeric time by its digits', () => {
     [T * 1000, T],
     [T * 1e6, T],
     [0, 0],
+    // The edges between digit counts: 11 digits are seconds, 12 ms, 15 µs, 18 ns.
+    [99_999_999_999, 99_999_999_999_000],
+    [1e11, 1e11],
+    [1e14 - 1, 1e14 - 1],
+    [1e14, 1e11],
+    [1e17, 1e11],
+    [-1_700_000_000, -T],
   ])('%d → %d', (value, ms) => {
     expect(numericTimeToMs(value)).toBe(ms);
   });

@@ -12,7 +12,9 @@
 import { SourceError } from '../errors';
 import type { SeriesData, TableAnswer } from '../sources/types';
 import type { Cell, ColumnType } from '../series/types';
+import { rowCount } from './columnar';
 import type { Fill } from './macros';
+import { groupColumns } from './shape-columns';
 import type { ResultColumn, ResultSet } from './types';
 
 /** A series of a result; `name` is what Grafana's SQL data sources call it (the value column, or `metric`). */
@@ -35,12 +37,11 @@ export interface ShapeOptions {
 
 /** Epoch ms of a numeric time by its digits: ≤ 11 seconds, 12–14 ms, 15–17 µs, ≥ 18 ns. */
 export function numericTimeToMs(value: number): number {
+  // The digits of the integer part, by comparison (no log10 per row).
   const abs = Math.abs(value);
-  if (abs < 1) return value * 1000;
-  const digits = Math.floor(Math.log10(abs)) + 1;
-  if (digits <= 11) return value * 1000;
-  if (digits <= 14) return value;
-  if (digits <= 17) return value / 1000;
+  if (abs < 1e11) return value * 1000;
+  if (abs < 1e14) return value;
+  if (abs < 1e17) return value / 1000;
   return value / 1e6;
 }
 
@@ -122,10 +123,26 @@ function sortSeries(s: ShapedSeries): ShapedSeries {
   return { ...s, times: order.map((i) => s.times[i] ?? 0), values: order.map((i) => s.values[i] ?? null) };
 }
 
-/** The series of a result (long format); throws SourceError without a time column or a number column. */
-export function toSeries(result: ResultSet, options: ShapeOptions): { series: ShapedSeries[] } {
-  const { columns } = result;
-  const { metric } = options;
+/** Which column of a result plays which part in its series. */
+export interface SeriesRoles {
+  readonly timeAt: number;
+  /** The `metric` string column, or -1. */
+  readonly metricAt: number;
+  readonly valueAt: readonly number[];
+  readonly labelAt: readonly number[];
+}
+
+/** Makes the series of one group: one per value column, sharing the group's labels. */
+export type NewGroup = (
+  metricName: string | undefined,
+  labelText: (column: number) => string | undefined,
+) => ShapedSeries[];
+
+function rolesOf(
+  columns: readonly ResultColumn[],
+  metric: string,
+  rowCount: number,
+): SeriesRoles | undefined {
   const list = columns.map((c) => JSON.stringify(c.name)).join(', ');
   const timeAt = timeColumnIndex(columns);
   if (timeAt === undefined) {
@@ -144,7 +161,7 @@ export function toSeries(result: ResultSet, options: ShapeOptions): { series: Sh
     else if (c.type === 'string' || c.type === 'other') labelAt.push(i);
   });
   // No rows: no series. SQLite types an empty result's computed columns as text, so none is a number.
-  if (valueAt.length === 0 && result.rows.length === 0) return { series: [] };
+  if (valueAt.length === 0 && rowCount === 0) return undefined;
   if (valueAt.length === 0) {
     throw new SourceError(
       'SOURCE_FAILED',
@@ -152,11 +169,38 @@ export function toSeries(result: ResultSet, options: ShapeOptions): { series: Sh
       `metric ${JSON.stringify(metric)}: the query answered no number column to plot; columns: ${list}`,
     );
   }
-  const timeColumn = columns[timeAt] as ResultColumn;
-  const groups = new Map<
-    string,
-    { metricName: string | undefined; labels: Record<string, string>; series: ShapedSeries[] }
-  >();
+  return { timeAt, metricAt, valueAt, labelAt };
+}
+
+function newGroupOf(columns: readonly ResultColumn[], roles: SeriesRoles): NewGroup {
+  const { valueAt, labelAt } = roles;
+  return (metricName, labelText) => {
+    const labels: Record<string, string> = {};
+    for (const i of labelAt) {
+      const text = labelText(i);
+      if (text !== undefined) labels[columns[i]?.name ?? ''] = text;
+    }
+    return valueAt.map((i): ShapedSeries => {
+      const column = columns[i]?.name ?? '';
+      const name =
+        metricName === undefined ? column : valueAt.length === 1 ? metricName : `${metricName} ${column}`;
+      return { name, labels, times: [], values: [] };
+    });
+  };
+}
+
+/** The groups of a result's rows, one cell at a time (any driver, any cell types). */
+function groupRows(
+  result: ResultSet,
+  roles: SeriesRoles,
+  newGroup: NewGroup,
+  metric: string,
+): Iterable<ShapedSeries[]> {
+  const { timeAt, metricAt, valueAt, labelAt } = roles;
+  const timeColumn = result.columns[timeAt] as ResultColumn;
+  // One label and no metric column (the usual long format): the label's text is the key itself.
+  const single = metricAt === -1 && labelAt.length === 1 ? (labelAt[0] as number) : -1;
+  const groups = new Map<string | undefined, ShapedSeries[]>();
   for (const row of result.rows) {
     const time = timeCell(row[timeAt] ?? null, timeColumn, metric);
     if (time === null) continue;
@@ -165,35 +209,47 @@ export function toSeries(result: ResultSet, options: ShapeOptions): { series: Sh
     // The group of a row, by its metric and label cells (an absent cell is not an empty one): built
     // without an object per row, which for tens of thousands of rows was most of the shaping's cost.
     // Each cell is written with its length, so no two label sets can give the same key.
-    let key = metricName === undefined ? '-' : `${metricName.length}:${metricName}`;
-    for (const i of labelAt) {
-      const cell = row[i];
-      const text = cell === null || cell === undefined ? undefined : String(cell);
-      key += text === undefined ? '|-' : `|${text.length}:${text}`;
+    let key: string | undefined;
+    if (single !== -1) {
+      const cell = row[single];
+      key = cell === null || cell === undefined ? undefined : String(cell);
+    } else {
+      key = metricName === undefined ? '-' : `${metricName.length}:${metricName}`;
+      for (const i of labelAt) {
+        const cell = row[i];
+        const text = cell === null || cell === undefined ? undefined : String(cell);
+        key += text === undefined ? '|-' : `|${text.length}:${text}`;
+      }
     }
     let group = groups.get(key);
     if (group === undefined) {
-      const labels: Record<string, string> = {};
-      for (const i of labelAt) {
+      group = newGroup(metricName, (i) => {
         const cell = row[i];
-        if (cell !== null && cell !== undefined) labels[columns[i]?.name ?? ''] = String(cell);
-      }
-      const series = valueAt.map((i): ShapedSeries => {
-        const column = columns[i]?.name ?? '';
-        const name =
-          metricName === undefined ? column : valueAt.length === 1 ? metricName : `${metricName} ${column}`;
-        return { name, labels, times: [], values: [] };
+        return cell === null || cell === undefined ? undefined : String(cell);
       });
-      group = { metricName, labels, series };
       groups.set(key, group);
     }
-    valueAt.forEach((i, k) => {
-      const s = group.series[k] as ShapedSeries;
+    for (let k = 0; k < valueAt.length; k++) {
+      const s = group[k] as ShapedSeries;
       s.times.push(time);
-      s.values.push(numberCell(row[i] ?? null));
-    });
+      s.values.push(numberCell(row[valueAt[k] as number] ?? null));
+    }
   }
-  const series = [...groups.values()].flatMap((g) => g.series).map((s) => fillSeries(sortSeries(s), options));
+  return groups.values();
+}
+
+/** The series of a result (long format); throws SourceError without a time column or a number column. */
+export function toSeries(result: ResultSet, options: ShapeOptions): { series: ShapedSeries[] } {
+  const { columns, byColumn } = result;
+  const roles = rolesOf(columns, options.metric, rowCount(result));
+  if (roles === undefined) return { series: [] };
+  const newGroup = newGroupOf(columns, roles);
+  const toMs = columns[roles.timeAt]?.type === 'time' ? (t: number) => t : numericTimeToMs;
+  const groups =
+    (byColumn === undefined ? undefined : groupColumns(byColumn, roles, toMs, newGroup)) ??
+    groupRows(result, roles, newGroup, options.metric);
+  const series: ShapedSeries[] = [];
+  for (const group of groups) for (const s of group) series.push(fillSeries(sortSeries(s), options));
   return { series };
 }
 

@@ -3,9 +3,13 @@
  * its statements run here, off the server's event loop. A statement past its timeout is stopped by
  * killing the process: a worker thread cannot be stopped while SQLite computes one step (terminate()
  * waits for native code, and a `SELECT count(*)` over a huge CTE is a single step). One statement at a
- * time; messages are plain values over the IPC channel (structured clone).
+ * time; messages are plain values over the IPC channel (structured clone). A result goes back by column
+ * (columnar.ts), typed and normalised here (sqlite-values.ts), so the server gets typed arrays and
+ * dictionaries instead of an array per row.
  */
 import Sqlite from 'better-sqlite3';
+import { sqliteColumn } from './sqlite-values';
+import type { ColumnValues, ResultColumn } from './types';
 
 export interface WorkerData {
   readonly file: string;
@@ -19,15 +23,15 @@ export interface WorkerJob {
   readonly maxRows: number;
 }
 
-export type WorkerColumn = { readonly name: string; readonly declared: string | null };
-
 export type WorkerAnswer =
   | { readonly kind: 'ready' }
   | {
-      readonly kind: 'rows';
+      readonly kind: 'columns';
       readonly id: number;
-      readonly columns: WorkerColumn[];
-      readonly rows: unknown[][];
+      readonly columns: ResultColumn[];
+      /** One per column, each `length` rows long. */
+      readonly values: ColumnValues[];
+      readonly length: number;
     }
   | { readonly kind: 'too-many'; readonly id: number }
   | { readonly kind: 'refused'; readonly id: number; readonly message: string }
@@ -56,17 +60,29 @@ function run(db: Sqlite.Database, job: WorkerJob): WorkerAnswer {
     const statement = db.prepare(job.text);
     if (!statement.reader) {
       statement.run(...params);
-      return { kind: 'rows', id: job.id, columns: [], rows: [] };
+      return { kind: 'columns', id: job.id, columns: [], values: [], length: 0 };
     }
     statement.raw(true);
-    const columns = statement.columns().map((column) => ({ name: column.name, declared: column.type }));
-    const rows: unknown[][] = [];
+    const declared = statement.columns();
+    const cells: unknown[][] = declared.map(() => []);
+    let length = 0;
     // iterate() steps one row at a time: past the cap the rest is never read.
     for (const row of statement.iterate(...params) as IterableIterator<unknown[]>) {
-      if (rows.length >= job.maxRows) return { kind: 'too-many', id: job.id };
-      rows.push(row);
+      if (length >= job.maxRows) return { kind: 'too-many', id: job.id };
+      for (let j = 0; j < cells.length; j++) (cells[j] as unknown[]).push(row[j]);
+      length += 1;
     }
-    return { kind: 'rows', id: job.id, columns, rows };
+    const packed = declared.map((column, j) => sqliteColumn(column.type, cells[j] as unknown[]));
+    return {
+      kind: 'columns',
+      id: job.id,
+      columns: declared.map((column, j) => ({
+        name: column.name,
+        type: (packed[j] as { type: ResultColumn['type'] }).type,
+      })),
+      values: packed.map((p) => p.values),
+      length,
+    };
   } catch (err) {
     return { kind: 'refused', id: job.id, message: (err as Error).message };
   }

@@ -10,12 +10,10 @@ import { extname, join } from 'node:path';
 import { AppError, DatabaseQueryError, DatabaseUnavailableError, RowLimitError } from '../errors';
 import type { DriverSettings } from './databases';
 import { abortedError, statementTimeoutError } from './driver-errors';
-import { numeric, timestampMs } from './driver-values';
+import { columnarResult } from './columnar';
 import { inSlot, Limiter } from './pool-limiter';
-import type { WorkerAnswer, WorkerColumn, WorkerData, WorkerJob } from './sqlite-worker';
-import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
-
-type Value = string | number | boolean | null;
+import type { WorkerAnswer, WorkerData, WorkerJob } from './sqlite-worker';
+import type { Database, QueryOptions, ResultSet, Statement } from './types';
 
 /**
  * Under ts-jest (or any run from src/) this module is a .ts file and so is its worker: the process then
@@ -41,41 +39,10 @@ function spawn(data: WorkerData): ChildProcess {
     ? ['-e', TS_BOOTSTRAP, require.resolve('typescript'), WORKER_FILE, settings]
     : [WORKER_FILE, settings];
   return spawnProcess(process.execPath, args, {
-    // IPC with structured clone: blobs and big integers cross as they are.
+    // IPC with structured clone: an answer's typed arrays (columnar.ts) cross as their bytes.
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
-}
-
-/** The column's type from its declared type (SQLite's affinity rules), else from its first non-null value. */
-function columnType(column: WorkerColumn, rows: readonly unknown[][], index: number): ResultColumn['type'] {
-  const declared = column.declared?.toUpperCase() ?? '';
-  if (/DATE|TIME/.test(declared)) return 'time';
-  if (/BOOL/.test(declared)) return 'boolean';
-  if (/INT|REAL|FLOA|DOUB|NUM|DEC/.test(declared)) return 'number';
-  if (/CHAR|CLOB|TEXT/.test(declared)) return 'string';
-  if (declared !== '') return 'other';
-  const sample = rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index];
-  if (typeof sample === 'number' || typeof sample === 'bigint') return 'number';
-  if (typeof sample === 'string') return 'string';
-  return sample === undefined ? 'string' : 'other';
-}
-
-/** Epoch seconds below 10^11 (before the year 5138), epoch ms above: SQLite stores either. */
-const SECONDS_BELOW = 1e11;
-
-function normalise(value: unknown, type: ResultColumn['type']): Value {
-  if (value === null || value === undefined) return null;
-  if (type === 'time') {
-    if (typeof value === 'number') return Math.abs(value) < SECONDS_BELOW ? value * 1000 : value;
-    return typeof value === 'string' ? timestampMs(value) : null;
-  }
-  if (typeof value === 'bigint') return Number(value);
-  if (type === 'boolean' && typeof value === 'number') return value !== 0;
-  if (type === 'number' && typeof value === 'string') return numeric(value);
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  return String(value);
 }
 
 class Connection {
@@ -250,16 +217,8 @@ class SqliteDatabase implements Database {
     });
     this.giveBack(connection);
     switch (answer.kind) {
-      case 'rows': {
-        const columns = answer.columns.map((column, i) => ({
-          name: column.name,
-          type: columnType(column, answer.rows, i),
-        }));
-        const rows = answer.rows.map((row) =>
-          row.map((value, i) => normalise(value, columns[i]?.type ?? 'other')),
-        );
-        return { columns, rows };
-      }
+      case 'columns':
+        return columnarResult(answer.columns, answer.values, answer.length);
       case 'too-many':
         throw new RowLimitError(this.name, cap);
       case 'refused':
