@@ -13,9 +13,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Pool } from 'pg';
 import { expandMacros } from '../src/sql/macros';
 import { chooseRollup } from '../src/sql/rollups';
-import type { Dialect } from '../src/sql/types';
+import type { Dialect, Statement } from '../src/sql/types';
 import { intervalFor } from '../src/time/interval';
 import { start } from './children';
+import { poster } from './sql-client';
 import { END, MAX_DATA_POINTS } from './scenarios';
 import { type Engine, postgresUrl, prepareSqlite, preparePostgres, QUERIES, ROWS } from './sql-data';
 
@@ -28,7 +29,7 @@ export const SQL_RANGES = [
   ['365d', 365 * DAY],
 ] as const;
 /** Connections our server's pool and the floor's loop use, and the concurrency of the clients. */
-const POOL = 4;
+export const POOL = 4;
 
 export interface SqlPlan {
   readonly seconds: number;
@@ -63,22 +64,12 @@ export interface SqlBenchResult {
   readonly skipped: readonly string[];
 }
 
-/**
- * POSTs `body`. A keep-alive connection the server closed while idle (after the long naive runs, say) can
- * fail as the request goes out, before any answer: that one request is sent again, once.
- */
-async function post(url: string, body: string): Promise<Response> {
-  const send = () => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  try {
-    return await send();
-  } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
-    return send();
-  }
-}
-
 /** `concurrency` loops calling `once` until `seconds` passed and `minimum` answers came. */
-async function closedLoop(once: () => Promise<unknown>, plan: SqlPlan, concurrency: number): Promise<Rate> {
+export async function closedLoop(
+  once: () => Promise<unknown>,
+  plan: SqlPlan,
+  concurrency: number,
+): Promise<Rate> {
   const latencies: number[] = [];
   const began = performance.now();
   const deadline = began + plan.seconds * 1000;
@@ -100,11 +91,11 @@ async function closedLoop(once: () => Promise<unknown>, plan: SqlPlan, concurren
   };
 }
 
-function metricName(engine: Engine, metric: 'rollup' | 'raw'): string {
+export function metricName(engine: Engine, metric: 'rollup' | 'raw'): string {
   return `bench.${engine}.${metric}`;
 }
 
-function fixture(sqliteFile: string, pgUrl: string | undefined): object {
+export function fixture(sqliteFile: string, pgUrl: string | undefined): object {
   const series = (engine: Engine, database: string) => [
     {
       name: metricName(engine, 'raw'),
@@ -137,7 +128,7 @@ function requestOf(spanMs: number) {
   return { range, intervalMs: intervalFor(spanMs, MAX_DATA_POINTS), maxDataPoints: MAX_DATA_POINTS };
 }
 
-function body(target: string, spanMs: number): string {
+export function body(target: string, spanMs: number): string {
   const { range, intervalMs } = requestOf(spanMs);
   const from = new Date(range.from).toISOString();
   const to = new Date(range.to).toISOString();
@@ -150,17 +141,32 @@ function body(target: string, spanMs: number): string {
 }
 
 /** The statement our macros give for the request (the floor runs exactly this). */
-function statementFor(engine: Engine, sql: string, spanMs: number) {
+export function statementFor(engine: Engine, sql: string, spanMs: number) {
   const { range, intervalMs } = requestOf(spanMs);
   const dialect: Dialect = engine;
   return expandMacros(sql, dialect, { range, intervalMs, maxDataPoints: MAX_DATA_POINTS, payload: {} });
 }
 
 /** Which table answers, by the server's own rule (src/sql/rollups.ts): the 1 h rollup or the raw table. */
-function tableFor(metric: 'rollup' | 'raw', spanMs: number): 'readings' | 'readings_1h' {
+export function tableFor(metric: 'rollup' | 'raw', spanMs: number): 'readings' | 'readings_1h' {
   if (metric === 'raw') return 'readings';
   const chosen = chooseRollup(requestOf(spanMs), [{ intervalMs: HOUR, query: 'readings_1h' as const }]);
   return chosen?.query ?? 'readings';
+}
+
+/** One run of `statement` by the bare driver: better-sqlite3's raw rows, or pg's rows as arrays. */
+export function floorOf(
+  engine: Engine,
+  statement: Statement,
+  sqlite: BetterSqlite3.Database,
+  pg: Pool | undefined,
+): () => Promise<unknown> {
+  if (engine === 'sqlite') {
+    const prepared = sqlite.prepare(statement.text).raw();
+    return async () => prepared.all(...(statement.params as unknown[]));
+  }
+  return async () =>
+    (pg as Pool).query({ text: statement.text, values: [...statement.params], rowMode: 'array' });
 }
 
 /** Buckets raw rows in JavaScript: what a server without push-down does. */
@@ -199,6 +205,7 @@ export async function sqlBench(
   const server = await start<{ type: 'ready'; port: number }>(join(__dirname, 'sql-server.js'), [fixtures]);
   const sqlite = new BetterSqlite3(sqliteFile, { readonly: true });
   const pg = pgUrl === undefined ? undefined : new Pool({ connectionString: pgUrl, max: POOL });
+  const client = poster(POOL);
   const engines: Engine[] = pgUrl === undefined ? ['sqlite'] : ['sqlite', 'postgres'];
   const results: SqlRow[] = [];
   const naive: SqlBenchResult['naive'][number][] = [];
@@ -212,24 +219,11 @@ export async function sqlBench(
           const statement = statementFor(engine, sql, spanMs);
           const text = body(metricName(engine, metric), spanMs);
           const url = `http://127.0.0.1:${server.ready.port}/query`;
-          const ask = async () => {
-            const res = await post(url, text);
-            const answer = await res.text();
-            if (res.status !== 200)
-              throw new Error(`${engine} ${range}: ${res.status} ${answer.slice(0, 300)}`);
-          };
-          const floorOnce =
-            engine === 'sqlite'
-              ? (() => {
-                  const prepared = sqlite.prepare(statement.text).raw();
-                  return async () => prepared.all(...(statement.params as unknown[]));
-                })()
-              : async () =>
-                  (pg as Pool).query({
-                    text: statement.text,
-                    values: [...statement.params],
-                    rowMode: 'array',
-                  });
+          const ask = () =>
+            client.post(url, text).catch((err: Error) => {
+              throw new Error(`${engine} ${range}: ${err.message}`);
+            });
+          const floorOnce = floorOf(engine, statement, sqlite, pg);
           await ask(); // warm: the pool connects, the statement is parsed
           await floorOnce();
           const ours = await closedLoop(ask, plan, POOL);
@@ -275,6 +269,7 @@ export async function sqlBench(
       log(`sql ${engine} 365d naive (every raw row, bucketed in JS): ${rate.rate.toFixed(2)}/s`);
     }
   } finally {
+    client.close();
     sqlite.close();
     await pg?.end();
     await server.stop();
