@@ -3,6 +3,7 @@ import { eventsOfSet } from '../metadata/annotations';
 import type { Registry } from '../registry/registry';
 import type { AnnotationSet, TableMetric, TimeSeriesMetric } from '../registry/types';
 import {
+  ConnectionDropped,
   injectFault,
   InjectedSourceError,
   isDropped,
@@ -57,6 +58,19 @@ export type QueryResult = SeriesResult | TableResult | FrameResult;
 /** Where a failing source is reported: the app's Logger fits. */
 export interface FailureLog {
   error(message: string, error?: unknown): void;
+  /** Where a fixture's always-on fault is reported when it fails or drops a read (the app's Logger fits). */
+  warn?(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** The id of the fixture fault (`fixture:<name>`) that failed or dropped this read, if one did. */
+function fixtureFaultOf(error: SourceError): string | undefined {
+  const id =
+    error instanceof InjectedSourceError
+      ? error.fault
+      : error.cause instanceof ConnectionDropped
+        ? error.cause.fault
+        : undefined;
+  return id?.startsWith('fixture:') === true ? id : undefined;
 }
 
 export interface RunOptions extends PatternOptions {
@@ -155,8 +169,15 @@ export async function runQuery(
   const results = answers.flatMap((a) => a.results);
   const errors = answers.flatMap((a) => a.errors);
   for (const error of errors) {
-    // An injected fault was logged as such when it matched (runtime/faults.ts); a fixture's is data.
-    if (!isClientGone(error) && !(error instanceof InjectedSourceError)) {
+    // A rule's fault was logged as such when it matched (runtime/faults.ts); a fixture's is logged here.
+    const fixtureFault = fixtureFaultOf(error);
+    if (fixtureFault !== undefined) {
+      options.log?.warn?.('injected fault', {
+        id: fixtureFault,
+        metric: error.metric,
+        message: error.message,
+      });
+    } else if (!isClientGone(error) && !(error instanceof InjectedSourceError)) {
       options.log?.error(error.message, error.cause ?? error);
     }
   }

@@ -56,9 +56,13 @@ const FIXTURE = {
 
 function setup(options: Record<string, unknown> = {}) {
   const errors: Array<[string, unknown]> = [];
-  const logger: Logger = { error: (message, error) => errors.push([message, error]) };
+  const warnings: Array<[string, unknown]> = [];
+  const logger: Logger = {
+    error: (message, error) => errors.push([message, error]),
+    warn: (message, fields) => warnings.push([message, fields]),
+  };
   const registry = loadFixtureObject(FIXTURE, { clock: () => NOW });
-  return { app: createApp({ registry, clock: () => NOW, logger, ...options }), errors };
+  return { app: createApp({ registry, clock: () => NOW, logger, ...options }), errors, warnings };
 }
 
 function injected(message: string) {
@@ -77,8 +81,8 @@ describe('faults declared in fixtures', () => {
     ]);
   });
 
-  it('a failing metric is an error notice beside the others, and its status when alone; not logged as an error', async () => {
-    const { app, errors } = setup();
+  it('a failing metric is an error notice beside the others, and its status when alone; logged as an injected fault', async () => {
+    const { app, errors, warnings } = setup();
     const res = await request(app).post('/query').send(query('good', 'broken')).expect(200);
     expect(res.body).toEqual([
       { target: 'good', refId: 'A', datapoints: [[1, T1]] },
@@ -92,6 +96,11 @@ describe('faults declared in fixtures', () => {
     const alone = await request(app).post('/query').send(query('broken')).expect(503);
     expect(alone.body).toEqual(injected('metric "broken": sensor offline'));
     expect(errors).toEqual([]);
+    const line = [
+      'injected fault',
+      { id: 'fixture:broken', metric: 'broken', message: 'metric "broken": sensor offline' },
+    ];
+    expect(warnings).toEqual([line, line]);
   });
 
   it('a failing table answers its status, with the default message', async () => {
