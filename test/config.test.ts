@@ -35,7 +35,16 @@ describe('configuration from flags and env', () => {
         maxSeries: 10_000,
         journalSize: 1000,
       },
+      ui: true,
     });
+  });
+
+  it.each([
+    [['--ui', 'false'], {}, false],
+    [['--ui'], { UI: 'false' }, true],
+    [[], { UI: 'off' }, false],
+  ])('--ui %j with env %j → %j', (argv, env, expected) => {
+    expect(serve(argv, env).ui).toBe(expected);
   });
 
   it('reads the runtime control settings from flags and env', () => {

@@ -2,6 +2,7 @@ import type { FaultTable } from '../runtime/faults';
 import type { RequestJournal } from '../runtime/journal';
 import type { Clock } from '../time/clock';
 import { systemClock } from '../time/clock';
+import type { UiOptions } from '../ui/types';
 
 /** Who may call from a browser (Grafana's "Browser" access mode). */
 export interface CorsOptions {
@@ -98,6 +99,11 @@ export interface AppOptions {
    * absent; with an empty table each request pays one size check.
    */
   readonly faults?: FaultTable;
+  /**
+   * The explorer page at `ui/` under the contract (src/ui, docs/ui.md): true (the default), false (404),
+   * or its options (what the health view says was loaded).
+   */
+  readonly ui?: boolean | UiOptions;
 }
 
 /** The options with their defaults; the journal and the fault table stay absent unless given. */
@@ -135,6 +141,7 @@ export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
     requestTimeout: options.requestTimeout ?? DEFAULTS.requestTimeout,
     auth: options.auth ?? {},
     logger: options.logger ?? consoleLogger,
+    ui: options.ui ?? true,
     ...(options.journal === undefined ? {} : { journal: options.journal }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
   };

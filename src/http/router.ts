@@ -16,6 +16,7 @@ import { inFlightLimit, maxTargets, requestTimeout } from './limits';
 import { requestLog } from './request-log';
 import { type AppOptions, resolveOptions } from './options';
 import type { Registry } from '../registry/registry';
+import { installUiApi, installUiShell, shellBeforeAuth } from '../ui/router';
 
 /**
  * The guards every request passes, as one middleware: each one calls the next directly, which saves a
@@ -66,11 +67,15 @@ export function installContract(router: Routes, registry: RegistrySource, option
     options: resolved,
     patterns: { maxPatternLength: resolved.maxPatternLength },
   };
+  // The explorer page's files, when a browser could not send the credentials to open it (src/ui/router.ts).
+  const shellFirst = shellBeforeAuth(resolved.auth);
+  const log = requestLog(resolved.logger);
+  if (shellFirst) installUiShell(router, ctx, log);
   // Order matters: log and record everything, answer preflights before auth, refuse strangers before they
   // take a slot.
   router.use(
     inSequence([
-      requestLog(resolved.logger),
+      log,
       resolved.journal?.middleware(),
       corsMiddleware(resolved.cors),
       authMiddleware(resolved.auth),
@@ -97,6 +102,9 @@ export function installContract(router: Routes, registry: RegistrySource, option
   post('/metrics', metrics(ctx));
   post('/metric-payload-options', metricPayloadOptions(ctx));
   post('/variable', variable(ctx));
+  // The explorer page (src/ui): after every route of the contract, so no contract request reaches it.
+  if (!shellFirst) installUiShell(router, ctx);
+  installUiApi(router, ctx);
   router.use(notFound);
   router.use(errorHandler(resolved.logger));
 }

@@ -34,6 +34,8 @@ export interface Config {
   readonly workers: number;
   /** The admin API, push ingestion, the data directory and the request journal (control-config.ts). */
   readonly control: ControlConfig;
+  /** Serve the explorer page at /ui/ (src/ui). */
+  readonly ui: boolean;
 }
 
 export type Command =
@@ -112,11 +114,12 @@ const SETTINGS = [
   ['log-level', 'LOG_LEVEL', `${LOG_LEVELS.join(', ')}`, 'info'],
   ['watch', 'WATCH', 'true/false: reload fixtures when their files change', 'false'],
   ['workers', 'WORKERS', 'processes sharing the port (1-64), each loading the fixtures', '1'],
+  ['ui', 'UI', 'true/false: serve the explorer page at /ui/ (same auth as the API)', 'true'],
   ...CONTROL_SETTINGS,
 ] as const;
 
 /** The settings that are on or off: given alone they mean true (`--watch`). */
-const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['cors-credentials', 'auth-exempt-health', 'watch']);
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['cors-credentials', 'auth-exempt-health', 'watch', 'ui']);
 
 /** The subcommands, each with one example; their own `--help` lists their options. */
 const COMMANDS = [
@@ -333,6 +336,7 @@ export function parseConfig(
     watch: get('watch') === undefined ? false : flag('watch'),
     workers: num('workers', 1, 1, 64),
     control: controlFromSettings(get, auth),
+    ui: get('ui') === undefined ? true : flag('ui'),
   };
   if (config.defaultMaxDataPoints > config.maxDataPointsCeiling) {
     throw new ConfigError(
