@@ -56,8 +56,11 @@ async function main(): Promise<number> {
     throw fixtureAccessError(err, fixtures) ?? err;
   });
   const { registry } = running;
-  logger.info?.(`simplejson-server ${version()} listening on ${running.url}`, {
+  const ui = config.ui ? `${running.url}/ui/` : null;
+  const page = ui === null ? '' : `, explorer page at ${ui}`;
+  logger.info?.(`simplejson-server ${version()} listening on ${running.url}${page}`, {
     url: running.url,
+    ui,
     version: version(),
     metrics: registry.size,
     annotationSets: registry.annotationSets().length,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
-import { loadFixtureObject, loadFixtures } from '../fixtures/load';
+import { inspectFixtures, loadFixtureObject } from '../fixtures/load';
 import { closeDatabasesOf, holdingProcess } from '../fixtures/databases';
 import { type AppOptions, DEFAULTS, type Logger, resolveOptions } from '../http/options';
 import { Registry } from '../registry/registry';
@@ -16,6 +16,7 @@ import { DEFAULT_MAX_POINTS_PER_SERIES, DEFAULT_RETENTION_MS } from '../ingest/m
 import { FaultTable } from '../runtime/faults';
 import { RequestJournal } from '../runtime/journal';
 import { RuntimeState } from '../runtime/state';
+import type { FixtureReport } from '../ui/types';
 
 /** The demo data shipped with the package. */
 export const BUNDLED_FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
@@ -81,14 +82,29 @@ export interface RunningServer {
   close(): Promise<CloseResult>;
 }
 
-async function registryFor(options: StartOptions, logger: Logger): Promise<Registry> {
-  if (options.registry !== undefined) return options.registry;
+/** The registry to serve, and what the explorer page's health view says was loaded (src/ui). */
+async function registryFor(
+  options: StartOptions,
+  logger: Logger,
+): Promise<{ readonly registry: Registry; readonly report: FixtureReport }> {
+  const none = { files: [], warnings: [] };
+  if (options.registry !== undefined) {
+    return { registry: options.registry, report: { source: 'a registry built in code', ...none } };
+  }
   const clock = options.clock ?? systemClock;
   const fixtures = options.fixtures ?? BUNDLED_FIXTURES;
   if (typeof fixtures === 'string') {
-    return loadFixtures(fixtures, { clock, ...fixtureWarnings(logger, fixtures) });
+    // loadFixtures, keeping the files and warnings for the page.
+    const { registry, files, warnings } = await inspectFixtures(fixtures, { clock });
+    const { onWarning = (m: string) => process.emitWarning(m, 'FixtureWarning') } = fixtureWarnings(
+      logger,
+      fixtures,
+    );
+    for (const warning of warnings) onWarning(warning);
+    return { registry, report: { source: resolve(fixtures), files, warnings } };
   }
-  return loadFixtureObject(fixtures, { clock, registry: new Registry() });
+  const registry = loadFixtureObject(fixtures, { clock, registry: new Registry() });
+  return { registry, report: { source: 'a fixture object', ...none } };
 }
 
 /**
@@ -109,7 +125,7 @@ function serverTimeouts(requestTimeout: number) {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { journal: _journal, faults: _faults, ...appOptions } = options;
   const { logger, clock } = resolveOptions(appOptions);
-  const initial = await registryFor(options, logger);
+  const { registry: initial, report } = await registryFor(options, logger);
   const dir = options.registry === undefined ? (options.fixtures ?? BUNDLED_FIXTURES) : undefined;
   const reloader =
     typeof dir === 'string' ? new FixtureReloader(resolve(dir), initial, { clock, logger }) : undefined;
@@ -140,6 +156,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(journal === undefined ? {} : { journal }),
     ...(faults === undefined ? {} : { faults }),
     control: { admin, tokens: { admin: options.adminTokens ?? [], write: options.writeTokens ?? [] } },
+    // What was loaded at start, unless the caller tells the page something else or turned it off.
+    ui: options.ui === false ? false : { fixtures: () => report, ...(options.ui === true ? {} : options.ui) },
   });
   const server = createServer(serverTimeouts(options.requestTimeout ?? DEFAULTS.requestTimeout), app);
   const closeGracefully = gracefulCloser(server);
