@@ -23,6 +23,12 @@ export interface Target {
   readonly token: string;
 }
 
+class ReusedSocketReset extends Error {
+  constructor(readonly original: Error) {
+    super(original.message);
+  }
+}
+
 /** One Telegraf output: a keep-alive connection of its own and the basic auth header it sends. */
 export class Writer {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -37,10 +43,22 @@ export class Writer {
   }
 
   /** Sends the fleet's next batch; resolves on 204 with its points, fails on any other answer. */
-  send(): Promise<{ points: number; ms: number; lastMs: number }> {
+  async send(): Promise<{ points: number; ms: number; lastMs: number }> {
     const batch = this.fleet.next(this.batchPoints);
     const body = Buffer.from(batch.body);
     const t0 = performance.now();
+    try {
+      await this.#post(body);
+    } catch (err) {
+      // A kept-alive connection the server closed while this writer was idle (its keepAliveTimeout), found
+      // closed only as the batch went out: sent again once on a new one, as Node's docs advise.
+      if (!(err instanceof ReusedSocketReset)) throw err;
+      await this.#post(body);
+    }
+    return { points: batch.points, ms: performance.now() - t0, lastMs: batch.lastMs };
+  }
+
+  #post(body: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -60,17 +78,16 @@ export class Writer {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            if (res.statusCode === 204) {
-              resolve({ points: batch.points, ms: performance.now() - t0, lastMs: batch.lastMs });
-            } else {
-              const text = Buffer.concat(chunks).toString().slice(0, 300);
-              reject(new Error(`POST /write answered ${res.statusCode}: ${text}`));
-            }
+            if (res.statusCode === 204) return resolve();
+            const text = Buffer.concat(chunks).toString().slice(0, 300);
+            reject(new Error(`POST /write answered ${res.statusCode}: ${text}`));
           });
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && err.code === 'ECONNRESET' ? new ReusedSocketReset(err) : err),
+      );
       req.end(body);
     });
   }

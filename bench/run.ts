@@ -23,7 +23,7 @@ import { rssBytes, processTree } from './proc';
 import { type BenchResult, report, type ScenarioResult } from './report';
 import { END, requestKey, type Scenario, scenarios } from './scenarios';
 import { sqlBench } from './sql';
-import { ingestBench, type IngestPlan } from './ingest';
+import { type IngestBenchResult, ingestBench, type IngestPlan } from './ingest';
 import { INGEST_HEADING, ingestSection, spliceSection } from './ingest-report';
 import { storedColumns } from './stored';
 
@@ -257,15 +257,24 @@ const INGEST_PLAN: IngestPlan = {
 };
 
 /**
- * `--ingest-only`: the push ingestion scenarios again, into the last run's figures. With no saved figures
- * (the full run that wrote docs/benchmarks.md was elsewhere), its "Push ingestion" section is replaced in
- * the markdown as it is, and the analysis after it is bench/notes.md as it is now.
+ * `--ingest-only`: the push ingestion scenarios again, into the last run's figures (their own figures are
+ * also kept in ingest.json; `--ingest-only --render` merges those again without measuring).
  */
 async function ingestOnly(): Promise<void> {
-  const file = join(TMP, quick ? 'bench-quick.json' : 'bench.json');
+  const saved = join(TMP, quick ? 'ingest-quick.json' : 'ingest.json');
+  if (flags.render === true) return mergeIngest(JSON.parse(readFileSync(saved, 'utf8')) as IngestBenchResult);
   linkDataFolders();
   const ingest = await ingestBench(TMP, INGEST_PLAN, log);
-  writeFileSync(join(TMP, quick ? 'ingest-quick.json' : 'ingest.json'), JSON.stringify(ingest));
+  writeFileSync(saved, JSON.stringify(ingest));
+  mergeIngest(ingest);
+}
+
+/**
+ * With no saved figures of a full run (the run that wrote docs/benchmarks.md was elsewhere), the markdown's
+ * "Push ingestion" section is replaced as it is, and the analysis after it is bench/notes.md as it is now.
+ */
+function mergeIngest(ingest: IngestBenchResult): void {
+  const file = join(TMP, quick ? 'bench-quick.json' : 'bench.json');
   if (existsSync(file)) {
     const merged: BenchResult = { ...(JSON.parse(readFileSync(file, 'utf8')) as BenchResult), ingest };
     writeFileSync(file, JSON.stringify(merged));
@@ -296,12 +305,12 @@ function log(message: string): void {
   console.log(`[bench] ${message}`);
 }
 
-(flags.render === true
-  ? Promise.resolve().then(render)
-  : flags['sql-only'] === true
-    ? sqlOnly()
-    : flags['ingest-only'] === true
-      ? ingestOnly()
+(flags['ingest-only'] === true
+  ? ingestOnly()
+  : flags.render === true
+    ? Promise.resolve().then(render)
+    : flags['sql-only'] === true
+      ? sqlOnly()
       : main()
 ).then(
   () => process.exit(0),
