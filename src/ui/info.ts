@@ -1,8 +1,8 @@
 /**
  * `GET ui/api/info`: what the page cannot learn from the contract. The registry's metrics with their
- * kind, unit, labels and source; the annotation sets; the declared databases and whether each answers
- * (the registry's health checks, as `GET /` runs them); what was loaded from where; whether requests are
- * recorded; the auth schemes. Read-only, behind the contract's auth.
+ * kind, unit, labels and source; the annotation sets; the declared databases; what was loaded from where;
+ * whether requests are recorded; the auth schemes. `GET ui/api/checks`: whether each database answers
+ * (the registry's health checks, as `GET /` runs them). Read-only, behind the contract's auth.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +12,7 @@ import type { ResolvedOptions } from '../http/options';
 import { HEALTH_TIMEOUT_MS } from '../http/endpoints/root';
 import type { HealthCheck, Registry } from '../registry/registry';
 import type { Metric } from '../registry/types';
-import type { FixtureReport, UiCheck, UiInfo, UiMetric } from './types';
+import type { FixtureReport, UiCheck, UiChecks, UiInfo, UiMetric } from './types';
 
 let version: string | undefined;
 
@@ -61,11 +61,16 @@ async function runCheck(check: HealthCheck): Promise<UiCheck> {
   }
 }
 
-export async function uiInfo(
+/** Every health check of the registry, at once, each within HEALTH_TIMEOUT_MS. */
+export async function uiChecks(registry: Registry): Promise<UiChecks> {
+  return { checks: await Promise.all(registry.healthChecks().map(runCheck)) };
+}
+
+export function uiInfo(
   registry: Registry,
   options: ResolvedOptions,
   fixtures: FixtureReport | undefined,
-): Promise<UiInfo> {
+): UiInfo {
   const metrics = registry.names().flatMap((name) => {
     const metric = registry.get(name);
     return metric === undefined ? [] : [describeMetric(metric)];
@@ -83,7 +88,6 @@ export async function uiInfo(
       recurring: set.recurring.length,
     })),
     databases: databasesOf(registry).map((db) => ({ name: db.name, dialect: db.dialect })),
-    checks: await Promise.all(registry.healthChecks().map(runCheck)),
     journal: options.journal !== undefined,
     auth: [
       ...(auth.basic === undefined ? [] : (['basic'] as const)),

@@ -10,7 +10,7 @@ import type { AuthOptions } from '../http/options';
 import { sendJson } from '../http/reply';
 import { type Asset, uiAssets } from './assets';
 import { connectAnswer } from './connect';
-import { uiInfo } from './info';
+import { uiChecks, uiInfo } from './info';
 
 /** No inline script or style, nothing from elsewhere, no framing, no form posts. */
 export const CONTENT_SECURITY_POLICY = [
@@ -95,10 +95,11 @@ export function installUiShell(
   log?: RequestHandler,
 ): void {
   if (ctx.options.ui === false) return;
+  uiAssets(); // read and compressed at boot, not on the first request
   router.get('/ui{/*rest}', shell(log));
 }
 
-/** `ui/api/info` and `ui/api/connect`, always behind the guards. */
+/** `ui/api/info`, `ui/api/checks` and `ui/api/connect`, always behind the guards. */
 export function installUiApi(
   router: { get(path: string, ...handlers: RequestHandler[]): unknown },
   ctx: EndpointContext,
@@ -106,8 +107,7 @@ export function installUiApi(
   const { ui } = ctx.options;
   if (ui === false) return;
   const report = typeof ui === 'object' ? ui.fixtures : undefined;
-  router.get('/ui/api/info', async (_req, res) => {
-    sendJson(res, await uiInfo(ctx.registry(), ctx.options, report?.()));
-  });
+  router.get('/ui/api/info', (_req, res) => sendJson(res, uiInfo(ctx.registry(), ctx.options, report?.())));
+  router.get('/ui/api/checks', async (_req, res) => sendJson(res, await uiChecks(ctx.registry())));
   router.get('/ui/api/connect', (req, res) => sendJson(res, connectAnswer(req.query.url, ctx.options.auth)));
 }

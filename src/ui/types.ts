@@ -38,6 +38,11 @@ export interface UiCheck {
   readonly message?: string;
 }
 
+/** `GET ui/api/checks`: apart from the info, whose answer the first plot waits for (a check may take seconds). */
+export interface UiChecks {
+  readonly checks: readonly UiCheck[];
+}
+
 /** `GET ui/api/info`. */
 export interface UiInfo {
   readonly name: 'simplejson-server';
@@ -52,7 +57,6 @@ export interface UiInfo {
     readonly recurring: number;
   }[];
   readonly databases: readonly { readonly name: string; readonly dialect: string }[];
-  readonly checks: readonly UiCheck[];
   /** Whether requests are recorded (the admin API's `/admin/requests` then lists them). */
   readonly journal: boolean;
   /** The schemes Grafana must use: `basic`, `bearer`; empty when auth is off. */

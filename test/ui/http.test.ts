@@ -45,6 +45,7 @@ describe('the page and its files', () => {
       'style.css',
       'vendor/uPlot.iife.min.js',
       'app.mjs',
+      ...['api', 'dom', 'time', 'plot', 'explore', 'health', 'journal', 'connect'].map((m) => `${m}.mjs`),
       '#explore',
       '#health',
       '#journal',
@@ -170,7 +171,7 @@ describe('turned off, behind auth, under a prefix', () => {
 });
 
 describe('ui/api/info', () => {
-  it('lists the metrics, sets, checks, the fixture report, the journal and auth', async () => {
+  it('lists the metrics, sets, the fixture report, the journal and auth; ui/api/checks runs the checks', async () => {
     const registry = new Registry();
     registry.addTimeSeries({
       name: 'cpu',
@@ -187,16 +188,13 @@ describe('ui/api/info', () => {
       check: () => Promise.reject(new Error('database "down" is unreachable')),
     });
     const report = { source: '/srv/fixtures', files: ['a.json'], warnings: ['b.csv is not read'] };
-    const res = await request(
-      createApp({
-        registry,
-        clock,
-        ui: { fixtures: () => report },
-        auth: { basic: { user: 'u', password: 'p' } },
-      }),
-    )
-      .get('/ui/api/info')
-      .auth('u', 'p');
+    const server = createApp({
+      registry,
+      clock,
+      ui: { fixtures: () => report },
+      auth: { basic: { user: 'u', password: 'p' } },
+    });
+    const res = await request(server).get('/ui/api/info').auth('u', 'p');
     expect(res.status).toBe(200);
     const version = (
       JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -228,6 +226,12 @@ describe('ui/api/info', () => {
       ],
       annotationSets: [{ name: 'deploys', tags: ['deploy'], events: 0, recurring: 0 }],
       databases: [],
+      journal: false,
+      auth: ['basic'],
+      limits: { defaultMaxDataPoints: 1000, maxDataPointsCeiling: 10000 },
+    });
+    const checks = await request(server).get('/ui/api/checks').auth('u', 'p');
+    expect(checks.body).toEqual({
       checks: [
         { name: 'database "up"', ok: true, ms: expect.any(Number) },
         {
@@ -237,10 +241,8 @@ describe('ui/api/info', () => {
           message: 'database "down" is unreachable',
         },
       ],
-      journal: false,
-      auth: ['basic'],
-      limits: { defaultMaxDataPoints: 1000, maxDataPointsCeiling: 10000 },
     });
+    expect((await request(server).get('/ui/api/checks')).status).toBe(401);
   });
 
   it('from startServer: the directory, its files, its warnings, the declared databases and the journal', async () => {
@@ -262,14 +264,12 @@ describe('ui/api/info', () => {
     }
     const demo = await startServer({ clock, logger: { error: () => undefined } });
     try {
-      const info = (await (await fetch(`${demo.url}/ui/api/info`)).json()) as {
-        databases: unknown;
+      const info = (await (await fetch(`${demo.url}/ui/api/info`)).json()) as { databases: unknown };
+      expect(info.databases).toEqual([{ name: 'home', dialect: 'sqlite' }]);
+      const { checks } = (await (await fetch(`${demo.url}/ui/api/checks`)).json()) as {
         checks: { name: string; ok: boolean }[];
       };
-      expect(info.databases).toEqual([{ name: 'home', dialect: 'sqlite' }]);
-      expect(info.checks.map(({ name, ok }) => ({ name, ok }))).toEqual([
-        { name: 'database "home"', ok: true },
-      ]);
+      expect(checks.map(({ name, ok }) => ({ name, ok }))).toEqual([{ name: 'database "home"', ok: true }]);
     } finally {
       await demo.close();
     }

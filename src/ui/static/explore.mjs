@@ -36,27 +36,17 @@ function readState() {
  */
 export async function explore(root, info) {
   const state = readState();
-  const [search, metricsAnswer, keysAnswer] = await Promise.all([
-    call('search', { target: '' }),
-    call('metrics', {}),
-    call('tag-keys', {}),
-  ]);
+  // Only /search is waited for: the first plot goes out with it, the payload fields and tag keys follow.
+  const metricsCall = call('metrics', {});
+  const keysCall = call('tag-keys', {});
+  const search = await call('search', { target: '' });
   const byName = new Map(info.metrics.map((m) => [m.name, m]));
-  /** @type {Map<string, string[]>} */
-  const payloads = new Map();
-  if (Array.isArray(metricsAnswer.body)) {
-    for (const m of metricsAnswer.body)
-      payloads.set(
-        m.value,
-        (m.payloads ?? []).map((/** @type {{name: string}} */ p) => p.name),
-      );
-  }
   /** @type {Entry[]} */
   const entries = (Array.isArray(search.body) ? search.body : []).map(
     (/** @type {string | {text: string, value: string}} */ item) => {
       const name = typeof item === 'string' ? item : item.value;
       const text = typeof item === 'string' ? item : item.text;
-      return { name, text, info: byName.get(name), payloads: payloads.get(name) ?? [] };
+      return { name, text, info: byName.get(name), payloads: /** @type {string[]} */ ([]) };
     },
   );
   const selected = new Set(state.metrics.filter((m) => entries.some((e) => e.name === m)));
@@ -64,9 +54,8 @@ export async function explore(root, info) {
     const first = entries.find((e) => e.info?.kind !== 'table');
     if (first !== undefined) selected.add(first.name);
   }
-  const tagKeys = Array.isArray(keysAnswer.body)
-    ? keysAnswer.body.map((/** @type {{text: string}} */ k) => k.text)
-    : [];
+  /** @type {string[]} */
+  const tagKeys = [];
 
   const searchBox = h('input', {
     type: 'search',
@@ -261,10 +250,8 @@ export async function explore(root, info) {
       return;
     }
     const annotationBody = { range, annotation: { name: 'explorer', enable: true, query: '' } };
-    const [answer, events] = await Promise.all([
-      call('query', body),
-      withEvents.checked ? call('annotations', annotationBody) : Promise.resolve(null),
-    ]);
+    const events = withEvents.checked ? call('annotations', annotationBody) : Promise.resolve(null);
+    const answer = await call('query', body);
     if (mine !== generation) return; // a newer request was sent meanwhile
     if (!answer.ok) {
       replace(
@@ -281,18 +268,24 @@ export async function explore(root, info) {
     const series = results.filter((r) => Array.isArray(r.datapoints));
     const tables = results.filter((r) => r.type === 'table');
     const notices = results.flatMap((r) => r.meta?.notices ?? []);
-    const eventList = events?.ok && Array.isArray(events.body) ? events.body : [];
+    const chart = series.length > 0 ? plot(series) : null;
+    const took = h(
+      'p',
+      { class: 'took' },
+      `${series.length} series, ${tables.length} table${tables.length === 1 ? '' : 's'} in ${answer.ms} ms`,
+    );
     replace(
       output,
-      h(
-        'p',
-        { class: 'took' },
-        `${series.length} series, ${tables.length} table${tables.length === 1 ? '' : 's'}, ${eventList.length} events in ${answer.ms} ms`,
-      ),
+      took,
       ...notices.map((/** @type {{text: string}} */ n) => h('p', { class: 'notice' }, n.text)),
-      series.length > 0 ? plot(series, eventList) : null,
+      chart,
       ...tables.map(tableView),
     );
+    const eventAnswer = await events;
+    if (mine !== generation || eventAnswer === null) return;
+    const eventList = eventAnswer.ok && Array.isArray(eventAnswer.body) ? eventAnswer.body : [];
+    took.append(`, ${eventList.length} annotation events in ${eventAnswer.ms} ms`);
+    chart?.showEvents(eventList);
   };
 
   searchBox.addEventListener('input', renderList);
@@ -345,5 +338,20 @@ export async function explore(root, info) {
     ),
   );
   renderList();
-  await run();
+  const first = run();
+  const [metricsAnswer, keysAnswer] = await Promise.all([metricsCall, keysCall]);
+  if (Array.isArray(metricsAnswer.body)) {
+    const fields = new Map(
+      metricsAnswer.body.map((/** @type {{value: string, payloads?: {name: string}[]}} */ m) => [
+        m.value,
+        (m.payloads ?? []).map((p) => p.name),
+      ]),
+    );
+    for (const e of entries) e.payloads = fields.get(e.name) ?? [];
+    renderList();
+  }
+  if (Array.isArray(keysAnswer.body)) {
+    tagKeys.push(...keysAnswer.body.map((/** @type {{text: string}} */ k) => k.text));
+  }
+  await first;
 }

@@ -60,14 +60,14 @@ export function formatValue(v) {
 
 /**
  * Draws the annotation events on the plot: a dashed line per event, a band per region.
- * @param {readonly Annotation[]} events
+ * @param {{ events: readonly Annotation[] }} shown the events to draw (replaced when they arrive)
  * @returns {(u: uPlot) => void}
  */
-function drawAnnotations(events) {
+function drawAnnotations(shown) {
   return (u) => {
     const { ctx, bbox } = u;
     ctx.save();
-    for (const e of events) {
+    for (const e of shown.events) {
       const x0 = u.valToPos(e.time / 1000, 'x', true);
       if (e.timeEnd !== undefined && e.timeEnd > e.time) {
         const x1 = u.valToPos(e.timeEnd / 1000, 'x', true);
@@ -89,14 +89,25 @@ function drawAnnotations(events) {
 /**
  * A uPlot chart of the series with the events drawn on it, and a legend table of stats() per series
  * (with the value under the cursor). The element's `uplot` property holds the chart, for the console
- * and the browser tests; `data-drawn-ms` says when it was first drawn (performance.now()).
+ * and the browser tests; `data-drawn-ms` says when it was first drawn (performance.now()). The events
+ * come later (`showEvents`): an annotation set read from a slow database does not hold the plot back.
  * @param {readonly Series[]} series
- * @param {readonly Annotation[]} events
- * @returns {HTMLElement & { uplot?: uPlot }}
+ * @returns {HTMLElement & { uplot: uPlot | undefined, showEvents(events: readonly Annotation[]): void }}
  */
-export function plot(series, events) {
-  /** @type {HTMLElement & { uplot?: uPlot }} */
-  const box = h('div', { class: 'plot', 'data-series': series.length, 'data-annotations': events.length });
+export function plot(series) {
+  /** @type {{ events: readonly Annotation[] }} */
+  const shown = { events: [] };
+  const box = Object.assign(h('div', { class: 'plot', 'data-series': series.length }), {
+    /** @type {uPlot | undefined} */ uplot: undefined,
+    /** @param {readonly Annotation[]} events */
+    showEvents(events) {
+      shown.events = events;
+      box.dataset.annotations = String(events.length);
+      box.querySelector('details.events')?.remove();
+      if (events.length > 0) box.append(eventTable(events));
+      box.uplot?.redraw(false, false);
+    },
+  });
   const canvas = h('div', { class: 'canvas' });
   const legendRows = series.map((s, i) => {
     const st = stats(s);
@@ -153,7 +164,7 @@ export function plot(series, events) {
     ],
     hooks: {
       draw: [
-        drawAnnotations(events),
+        drawAnnotations(shown),
         () => {
           if (box.dataset.drawnMs === undefined) box.dataset.drawnMs = String(performance.now());
         },
@@ -176,25 +187,25 @@ export function plot(series, events) {
     if (width !== u.width) u.setSize({ width, height: 320 });
   }).observe(canvas);
   replace(box, canvas, legend);
-  if (events.length > 0) {
-    box.append(
-      h(
-        'details',
-        { class: 'events' },
-        h('summary', {}, `${events.length} annotation event${events.length === 1 ? '' : 's'}`),
-        table(
-          ['Time', 'End', 'Title', 'Tags'],
-          events.map((e) => [
-            utc(e.time),
-            e.timeEnd === undefined ? '' : utc(e.timeEnd),
-            e.title ?? e.text ?? '',
-            (e.tags ?? []).join(', '),
-          ]),
-        ),
-      ),
-    );
-  }
   return box;
+}
+
+/** @param {readonly Annotation[]} events */
+function eventTable(events) {
+  return h(
+    'details',
+    { class: 'events' },
+    h('summary', {}, `${events.length} annotation event${events.length === 1 ? '' : 's'}`),
+    table(
+      ['Time', 'End', 'Title', 'Tags'],
+      events.map((e) => [
+        utc(e.time),
+        e.timeEnd === undefined ? '' : utc(e.timeEnd),
+        e.title ?? e.text ?? '',
+        (e.tags ?? []).join(', '),
+      ]),
+    ),
+  );
 }
 
 /**
