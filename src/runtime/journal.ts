@@ -82,8 +82,11 @@ export const REDACTED_HEADERS: ReadonlySet<string> = new Set([
   'x-grafana-id',
 ]);
 
-/** Paths of the runtime control API, never recorded: the journal is about what Grafana sends. */
-const UNRECORDED = /^\/(?:admin(?:\/|$)|write\/?$)/i;
+/**
+ * Never recorded: the runtime control API and the explorer page's own files and endpoints. The journal is
+ * about what Grafana sends.
+ */
+const UNRECORDED = /^\/(?:admin(?:\/|$)|write\/?$|ui(?:\/|$))/i;
 
 /** Bytes counted for an entry besides its texts: the object, its numbers, the maps' own cost. */
 export const ENTRY_OVERHEAD = 256;

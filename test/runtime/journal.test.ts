@@ -75,7 +75,7 @@ describe('request journal', () => {
     expect(journal.size).toBe(1);
   });
 
-  it('records requests without a body, refused ones and failed ones; never /admin nor /write', async () => {
+  it('records requests without a body, refused ones and failed ones; never /admin, /write nor the explorer page', async () => {
     const journal = new RequestJournal({ clock: () => NOW });
     const app = appWith(journal, { auth: { bearerTokens: ['good'] } });
     await request(app).get('/').set('Authorization', 'Bearer good').expect(200);
@@ -93,6 +93,8 @@ describe('request journal', () => {
       .expect(400);
     await request(app).get('/admin/faults').set('Authorization', 'Bearer good').expect(404);
     await request(app).post('/write').set('Authorization', 'Bearer good').send('cpu v=1').expect(404);
+    await request(app).get('/ui/').set('Authorization', 'Bearer good').expect(200);
+    await request(app).get('/ui/api/info').set('Authorization', 'Bearer good').expect(200);
     const seen = journal.list().map(({ method, path, status, body, targets }) => ({
       method,
       path,
