@@ -69,7 +69,8 @@ type Ready = { type: 'ready'; port: number };
  */
 function linkDataFolders(): void {
   const buildRoot = join(BUILT, '..');
-  for (const name of ['schemas', 'fixtures', 'package.json']) {
+  // The explorer page's static files sit beside its compiled router, as npm run build puts them.
+  for (const name of ['schemas', 'fixtures', 'package.json', join('src', 'ui', 'static')]) {
     const link = join(buildRoot, name);
     if (!existsSync(link)) symlinkSync(join(ROOT, name), link);
   }
