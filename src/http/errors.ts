@@ -20,8 +20,24 @@ export function sendError(res: Response, error: AppError): void {
   res.status(error.statusCode).json(body);
 }
 
-/** The errors body-parser raises carry a `type`; map each to a coded error that says what was wrong. */
-function fromBodyParser(err: { type?: unknown; message?: unknown; limit?: unknown }): AppError | undefined {
+/**
+ * The errors body-parser raises carry a `type`; map each to a coded error that says what was wrong. A body
+ * whose Content-Encoding does not decode (a corrupt gzip, deflate or brotli stream) comes as zlib's own
+ * error, with a `Z_…` or brotli `ERR__ERROR…` code.
+ */
+function fromBodyParser(err: {
+  type?: unknown;
+  message?: unknown;
+  limit?: unknown;
+  code?: unknown;
+}): AppError | undefined {
+  if (typeof err.code === 'string' && /^(?:Z_|ERR__ERROR)/.test(err.code)) {
+    return new AppError(
+      'INVALID_BODY',
+      `body could not be decompressed as its Content-Encoding says: ${String(err.message)}`,
+      { field: 'body' },
+    );
+  }
   switch (err.type) {
     case 'entity.parse.failed':
       return new AppError('BAD_JSON', `body is not valid JSON: ${String(err.message)}`, { field: 'body' });

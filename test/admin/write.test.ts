@@ -217,6 +217,23 @@ describe('POST /write', () => {
     expect(conflict.body.message).toMatch(/"load" is a generated series/);
   });
 
+  it.each(['gzip', 'deflate', 'br'])(
+    'refuses a body that is not %s with a 400, on /write and on the contract',
+    async (encoding) => {
+      const write = await telegraf('not compressed at all').set('Content-Encoding', encoding);
+      expect(write.status).toBe(400);
+      expect(write.body).toMatchObject({ code: 'INVALID_BODY', field: 'body' });
+      expect(write.body.error).toMatch(/^body could not be decompressed as its Content-Encoding says: /);
+      const search = await request(server.app)
+        .post('/search')
+        .set('Content-Encoding', encoding)
+        .set('Content-Type', 'application/json')
+        .send('{"target": ""}');
+      expect(search.status).toBe(400);
+      expect(search.body.code).toBe('INVALID_BODY');
+    },
+  );
+
   it('answers 405 to GET /write and 204 to GET /ping', async () => {
     expect((await request(server.app).get('/write')).status).toBe(405);
     expect((await request(server.app).get('/ping')).status).toBe(204);
