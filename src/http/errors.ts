@@ -88,6 +88,16 @@ export function errorHandler(
       send(res, err);
       return;
     }
+    // The router could not percent-decode a path parameter (`/admin/metrics/%ZZ`).
+    if (err instanceof URIError) {
+      send(
+        res,
+        new AppError('INVALID_PATH', `the path is not valid percent-encoding: ${req.path}`, {
+          field: 'path',
+        }),
+      );
+      return;
+    }
     const mapped = typeof err === 'object' && err !== null ? fromBodyParser(err) : undefined;
     if (mapped !== undefined) {
       send(res, mapped);

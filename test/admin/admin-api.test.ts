@@ -224,6 +224,15 @@ describe('the admin API', () => {
     expect(anno.body.annotationSets).toEqual([]);
   });
 
+  it.each(['/admin/metrics/%ZZ', '/admin/faults/%E0%A4%A', '/ui/%ZZ'])(
+    'answers a path that does not percent-decode (%s) with a JSON 400',
+    async (path) => {
+      const res = await request(server.app).get(path).set(admin);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'INVALID_PATH', field: 'path' });
+    },
+  );
+
   it('answers 405 naming the methods, and 404 for an unknown admin path', async () => {
     const res = await request(server.app).post('/admin/metrics/load').set(admin);
     expect(res.status).toBe(405);
