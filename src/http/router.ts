@@ -2,6 +2,7 @@ import { type RequestHandler, Router } from 'express';
 import { compileSchemas } from '../contract/schemas';
 import { authMiddleware } from './auth';
 import { jsonBody } from './body';
+import { influxQueryStatement } from './influx-query';
 import type { EndpointContext } from './context';
 import { corsMiddleware } from './cors';
 import { annotations } from './endpoints/annotations';
@@ -91,7 +92,9 @@ export function installContract(router: Routes, registry: RegistrySource, option
   router.get('/healthz', ...faults, liveness());
   router.all('/healthz', methodNotAllowed('GET, HEAD, OPTIONS'));
   const post = (path: string, ...handlers: RequestHandler[]) => {
-    router.post(path, ...jsonBody(resolved.bodyLimit), ...faults, ...handlers);
+    // `/query` also answers Telegraf's CREATE DATABASE form (http/influx-query.ts) when it is not JSON.
+    const bodyErrors = path === '/query' ? [influxQueryStatement] : [];
+    router.post(path, ...jsonBody(resolved.bodyLimit), ...bodyErrors, ...faults, ...handlers);
     router.all(path, methodNotAllowed('POST, OPTIONS'));
   };
   post('/search', search(ctx));

@@ -234,6 +234,37 @@ describe('POST /write', () => {
     },
   );
 
+  it("answers Telegraf's CREATE DATABASE on /query as InfluxDB does, and refuses other InfluxQL by name", async () => {
+    const form = (q: string) =>
+      request(server.app)
+        .post('/query')
+        .auth('telegraf', WRITE)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(new URLSearchParams({ q }).toString());
+    const created = await form('CREATE DATABASE "telegraf"');
+    expect([created.status, created.body]).toEqual([200, { results: [{ statement_id: 0 }] }]);
+    const select = await form('SELECT * FROM cpu');
+    expect(select.status).toBe(400);
+    expect(select.body).toMatchObject({ code: 'INVALID_BODY', field: 'body/q' });
+    expect(select.body.message).toBe('InfluxQL is not served here, only CREATE DATABASE: SELECT * FROM cpu');
+    // A body that is neither JSON nor a q= form is still a JSON error; JSON sent as a form still queries.
+    const bad = await request(server.app)
+      .post('/query')
+      .set('Content-Type', 'application/json')
+      .send('{"targets": [');
+    expect(bad.body.code).toBe('BAD_JSON');
+    const json = await request(server.app)
+      .post('/query')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(
+        JSON.stringify({
+          targets: [{ refId: 'A', target: 'room.temp' }],
+          range: { from: NOW - 60_000, to: NOW },
+        }),
+      );
+    expect(json.status).toBe(200);
+  });
+
   it('answers 405 to GET /write and 204 to GET /ping', async () => {
     expect((await request(server.app).get('/write')).status).toBe(405);
     expect((await request(server.app).get('/ping')).status).toBe(204);
