@@ -45,7 +45,7 @@ export async function startTarget(root: string): Promise<Target> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      join(root, 'dist', 'server.js'),
+      join(root, 'dist', 'process', 'server.js'),
       '--host',
       '127.0.0.1',
       '--port',
