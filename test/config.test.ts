@@ -34,6 +34,7 @@ describe('configuration from flags and env', () => {
         maxPointsPerSeries: 300_000,
         maxSeries: 10_000,
         journalSize: 1000,
+        journalBytes: 8 * 1024 * 1024,
       },
       ui: true,
     });
@@ -49,7 +50,10 @@ describe('configuration from flags and env', () => {
 
   it('reads the runtime control settings from flags and env', () => {
     const env = { ADMIN_TOKEN: 'adm', WRITE_TOKEN: 'wrt', DATA_DIR: '/var/lib/sjs', RETENTION: '7d' };
-    expect(serve(['--max-points-per-series', '1000', '--journal-size', '0'], env).control).toEqual({
+    expect(
+      serve(['--max-points-per-series', '1000', '--journal-size', '0', '--journal-bytes', '512kb'], env)
+        .control,
+    ).toEqual({
       adminTokens: ['adm'],
       writeTokens: ['wrt'],
       dataDir: '/var/lib/sjs',
@@ -57,6 +61,7 @@ describe('configuration from flags and env', () => {
       maxPointsPerSeries: 1000,
       maxSeries: 10_000,
       journalSize: 0,
+      journalBytes: 512 * 1024,
     });
   });
 
@@ -74,6 +79,8 @@ describe('configuration from flags and env', () => {
     [['--retention', '0s'], /--retention must be longer than 0/],
     [['--retention', 'soon'], /--retention/],
     [['--max-points-per-series', '0'], /--max-points-per-series must be between 1 and/],
+    [['--journal-bytes', '10kb'], /--journal-bytes must be a size from 64kb to 4gb, like 8mb, got "10kb"/],
+    [['--journal-bytes', 'lots'], /--journal-bytes must be a size/],
   ])('refuses %j', (argv, message) => {
     expect(() => serve(argv)).toThrow(message);
   });

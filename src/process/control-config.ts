@@ -19,9 +19,25 @@ export type ControlFlag =
   | 'retention'
   | 'max-points-per-series'
   | 'max-series'
-  | 'journal-size';
+  | 'journal-size'
+  | 'journal-bytes';
 
 export const DEFAULT_JOURNAL_SIZE = 1000;
+export const DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024;
+
+const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size setting (`512kb`, `8mb`, a bare number of bytes), 64 KiB to 4 GiB. */
+function size(raw: Setting | undefined, def: number): number {
+  if (raw === undefined) return def;
+  const [name, text] = raw;
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  const bytes = match === null ? NaN : Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] as number);
+  if (!(bytes >= 64 * 1024 && bytes <= 4 * 1024 ** 3)) {
+    throw new ConfigError(`${name} must be a size from 64kb to 4gb, like 8mb, got ${JSON.stringify(text)}`);
+  }
+  return Math.floor(bytes);
+}
 
 export interface ControlConfig {
   /** Tokens opening `/admin/` and `/write`; empty: the admin API is off (404). */
@@ -35,6 +51,8 @@ export interface ControlConfig {
   readonly maxSeries: number;
   /** Requests the journal keeps (0: off); the journal is on only with the admin API. */
   readonly journalSize: number;
+  /** Most bytes the journal keeps, as it estimates its entries. */
+  readonly journalBytes: number;
 }
 
 /** The rows of config.ts's SETTINGS table for these settings: flag, env var, help, default. */
@@ -68,6 +86,7 @@ export const CONTROL_SETTINGS = [
     String(DEFAULT_MAX_SERIES),
   ],
   ['journal-size', 'JOURNAL_SIZE', 'requests /admin/requests keeps (0: off)', String(DEFAULT_JOURNAL_SIZE)],
+  ['journal-bytes', 'JOURNAL_BYTES', 'most bytes the journal keeps, e.g. 8mb', '8mb'],
 ] as const;
 
 function whole(raw: Setting | undefined, def: number, min: number, max: number): number {
@@ -115,5 +134,6 @@ export function controlFromSettings(
     maxPointsPerSeries: whole(get('max-points-per-series'), DEFAULT_MAX_POINTS_PER_SERIES, 1, 100_000_000),
     maxSeries: whole(get('max-series'), DEFAULT_MAX_SERIES, 1, 10_000_000),
     journalSize: whole(get('journal-size'), DEFAULT_JOURNAL_SIZE, 0, 1_000_000),
+    journalBytes: size(get('journal-bytes'), DEFAULT_JOURNAL_BYTES),
   };
 }

@@ -51,7 +51,9 @@ async function main(): Promise<number> {
     maxPointsPerSeries: control.maxPointsPerSeries,
     maxSeries: control.maxSeries,
     journal:
-      control.adminTokens.length > 0 && control.journalSize > 0 ? { maxEntries: control.journalSize } : false,
+      control.adminTokens.length > 0 && control.journalSize > 0
+        ? { maxEntries: control.journalSize, maxBytes: control.journalBytes }
+        : false,
   }).catch((err: unknown) => {
     throw fixtureAccessError(err, fixtures) ?? err;
   });
