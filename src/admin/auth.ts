@@ -2,22 +2,10 @@
  * The credentials of runtime control, separate from Grafana's: the admin token opens `/admin/` and
  * `/write`; a write token opens `/write` only. Compared as SHA-256 digests in constant time; never logged.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors';
+import { digest, matchesAnyToken } from '../http/auth';
 import { sendError } from '../http/errors';
-
-function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
-
-/** Which of the tokens a secret is, checking every one of them (no early exit). */
-function matches(secret: string, tokens: readonly Buffer[]): boolean {
-  const given = digest(secret);
-  let ok = false;
-  for (const token of tokens) ok = timingSafeEqual(given, token) || ok;
-  return ok;
-}
 
 /**
  * The secrets a request offers: `Bearer x` and `Token x` (InfluxDB 2 clients, Telegraf's `token`) and the
@@ -63,8 +51,8 @@ export function adminGuard(tokens: ControlTokens): RequestHandler {
     const header = req.headers.authorization ?? '';
     const bearer = /^bearer\s+(.+)$/i.exec(header.trim());
     const token = bearer === null ? undefined : (bearer[1] as string).trim();
-    if (token !== undefined && matches(token, admin)) return next();
-    if (token !== undefined && write.length > 0 && matches(token, write)) {
+    if (token !== undefined && matchesAnyToken(token, admin)) return next();
+    if (token !== undefined && write.length > 0 && matchesAnyToken(token, write)) {
       return sendError(res, new AppError('FORBIDDEN', 'a write token opens /write only, not the admin API'));
     }
     res.setHeader('WWW-Authenticate', 'Bearer realm="simplejson-server admin"');
@@ -82,7 +70,7 @@ export function writeGuard(
   const accepted = [...tokens.admin, ...tokens.write].map(digest);
   return (req, res, next) => {
     const offered = offeredSecrets(req, true);
-    if (offered.some((secret) => matches(secret, accepted))) return next();
+    if (offered.some((secret) => matchesAnyToken(secret, accepted))) return next();
     res.setHeader('WWW-Authenticate', [
       'Basic realm="simplejson-server write"',
       'Bearer realm="simplejson-server write"',

@@ -10,8 +10,16 @@ export const REALM = 'simplejson-server';
  * SHA-256 of a secret. Comparing digests instead of the secrets keeps timingSafeEqual's inputs the same
  * length (it throws otherwise), so neither the content nor the length of a secret leaks through timing.
  */
-function digest(secret: string): Buffer {
+export function digest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** Whether `secret` is one of the digested `tokens`, comparing with every one of them (no early exit). */
+export function matchesAnyToken(secret: string, tokens: readonly Buffer[]): boolean {
+  const given = digest(secret);
+  let ok = false;
+  for (const token of tokens) ok = timingSafeEqual(given, token) || ok;
+  return ok;
 }
 
 /** Whether any auth is configured: with none, the middleware is not installed at all. */
@@ -39,12 +47,7 @@ function checker(auth: AuthOptions): (header: string) => boolean {
       const passwordOk = timingSafeEqual(digest(decoded.slice(colon + 1)), basic.password);
       return userOk && passwordOk;
     }
-    if (scheme === 'bearer' && tokens.length > 0) {
-      const given = digest(rest);
-      let ok = false;
-      for (const token of tokens) ok = timingSafeEqual(given, token) || ok; // no early exit
-      return ok;
-    }
+    if (scheme === 'bearer' && tokens.length > 0) return matchesAnyToken(rest, tokens);
     return false;
   };
 }
