@@ -10,6 +10,7 @@ import { jsonBody } from '../http/body';
 import type { Logger } from '../http/options';
 import { sendJson } from '../http/reply';
 import type { FaultSpec } from '../runtime/faults';
+import type { JournalFilter } from '../runtime/journal';
 import { parseTime } from '../time/parse';
 import type { Clock } from '../time/clock';
 import { adminGuard, type ControlTokens } from './auth';
@@ -99,19 +100,17 @@ export function adminRouter(
   });
   route('/requests', {
     get: (req, res) => {
-      const filter = {
-        ...(optionalString(req, 'path') === undefined ? {} : { path: optionalString(req, 'path') as string }),
-        ...(optionalString(req, 'method') === undefined
-          ? {}
-          : { method: (optionalString(req, 'method') as string).toUpperCase() }),
-        ...(optionalTime(req, 'since', clock) === undefined
-          ? {}
-          : { since: optionalTime(req, 'since', clock) as number }),
-        ...(optionalTime(req, 'until', clock) === undefined
-          ? {}
-          : { until: optionalTime(req, 'until', clock) as number }),
-        ...(optionalLimit(req) === undefined ? {} : { limit: optionalLimit(req) as number }),
-      };
+      const filter: { -readonly [K in keyof JournalFilter]: JournalFilter[K] } = {};
+      const path = optionalString(req, 'path');
+      const method = optionalString(req, 'method');
+      const since = optionalTime(req, 'since', clock);
+      const until = optionalTime(req, 'until', clock);
+      const limit = optionalLimit(req);
+      if (path !== undefined) filter.path = path;
+      if (method !== undefined) filter.method = method.toUpperCase();
+      if (since !== undefined) filter.since = since;
+      if (until !== undefined) filter.until = until;
+      if (limit !== undefined) filter.limit = limit;
       sendJson(res, { requests: control.requests(filter) });
     },
     delete: (_req, res) => sendJson(res, { cleared: control.clearRequests() }),

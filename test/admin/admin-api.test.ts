@@ -242,6 +242,30 @@ describe('the admin API', () => {
     expect(unknown.body.code).toBe('NOT_FOUND');
   });
 
+  it('filters the journal by path, method, time and count, and clears it', async () => {
+    await request(server.app).post('/search').set(bearer(GRAFANA)).send({ target: 'room' });
+    await queryTargets(['room.temp']);
+    await queryTargets(['load']);
+    const list = async (query: string) => {
+      const res = await request(server.app).get(`/admin/requests${query}`).set(admin);
+      expect(res.status).toBe(200);
+      return (
+        res.body.requests as Array<{ path: string; body: { targets?: Array<{ target: string }> } }>
+      ).map((r) => `${r.path} ${r.body.targets?.[0]?.target ?? ''}`.trim());
+    };
+    expect(await list('')).toEqual(['/search', '/query room.temp', '/query load']);
+    expect(await list('?path=/query&limit=1')).toEqual(['/query load']);
+    expect(await list('?method=post&path=/search')).toEqual(['/search']);
+    expect(await list(`?since=${NOW}&until=${NOW}`)).toEqual(['/search', '/query room.temp', '/query load']);
+    expect(await list(`?since=${NOW + 1}`)).toEqual([]);
+    expect(await list('?until=now-1m')).toEqual([]);
+    const bad = await request(server.app).get('/admin/requests?since=soon').set(admin);
+    expect([bad.status, bad.body.code, bad.body.field]).toEqual([400, 'INVALID_TIME', 'query/since']);
+    const cleared = await request(server.app).delete('/admin/requests').set(admin);
+    expect(cleared.body).toEqual({ cleared: 3 });
+    expect(await list('')).toEqual([]);
+  });
+
   it('offers the same operations on the running server object', async () => {
     await server.admin.merge({ series: [{ name: 'lib.added', points: [[5, NOW]] }] });
     expect(server.registry.get('lib.added')?.kind).toBe('timeseries');
