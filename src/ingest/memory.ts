@@ -6,7 +6,7 @@
 import { lowerBound, upperBound } from '../series/columnar';
 import type { Columns, TimeRange } from '../series/types';
 import type { Clock } from '../time/clock';
-import { type IngestBatch, seriesKey } from './types';
+import { type IngestBatch, type IngestSeries, seriesKey } from './types';
 
 export interface IngestLimits {
   /** Points older than `now - retentionMs` are dropped (on write and on read). */
@@ -117,6 +117,8 @@ export class PointStore {
   #points = 0;
   /** Counts the changes of the metric names held (not of their points). */
   #names = 0;
+  /** Each batch series' key, built once though the `--max-series` check and `apply` both need it. */
+  readonly #keys = new WeakMap<IngestSeries, string>();
 
   constructor(
     readonly limits: IngestLimits,
@@ -142,7 +144,7 @@ export class PointStore {
   /** How many series of the batch are not held yet. */
   newSeries(batch: IngestBatch): number {
     let n = 0;
-    for (const s of batch.series) if (this.#metrics.get(s.metric)?.has(seriesKey(s.labels)) !== true) n++;
+    for (const s of batch.series) if (this.#metrics.get(s.metric)?.has(this.#keyOf(s)) !== true) n++;
     return n;
   }
 
@@ -164,7 +166,7 @@ export class PointStore {
         this.#metrics.set(s.metric, bySeries);
         this.#names++;
       }
-      const key = seriesKey(s.labels);
+      const key = this.#keyOf(s);
       let buffer = bySeries.get(key);
       if (buffer === undefined) {
         buffer = new SeriesBuffer(Object.freeze({ ...s.labels }));
@@ -188,6 +190,15 @@ export class PointStore {
       out.push(buffer);
     }
     return out;
+  }
+
+  #keyOf(series: IngestSeries): string {
+    let key = this.#keys.get(series);
+    if (key === undefined) {
+      key = seriesKey(series.labels);
+      this.#keys.set(series, key);
+    }
+    return key;
   }
 
   removeMetric(metric: string): boolean {
