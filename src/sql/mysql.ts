@@ -19,13 +19,12 @@ import {
   abortedError,
   describeError,
   isNetworkError,
-  raceAbort,
   statementTimeoutError,
   unavailableError,
 } from './driver-errors';
 import { numeric, timestampMs } from './driver-values';
-import { inSlot, Limiter } from './pool-limiter';
-import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
+import { PooledDatabase } from './pooled';
+import type { Database, ResultColumn, ResultSet, Statement } from './types';
 
 // Column types of the client/server protocol (include/mysql_com.h enum_field_types).
 const TIME_TYPES = new Set([7, 10, 12, 14, 17, 18]); // TIMESTAMP, DATE, DATETIME, NEWDATE, TIMESTAMP2, DATETIME2
@@ -99,19 +98,14 @@ function connectionOptions(settings: DriverSettings): ConnectionOptions {
   };
 }
 
-class MysqlDatabase implements Database {
-  readonly name: string;
+class MysqlDatabase extends PooledDatabase<PoolConnection> implements Database {
   readonly dialect = 'mysql' as const;
-  private readonly settings: DriverSettings;
   private readonly options: ConnectionOptions;
   private readonly pool: Pool;
-  private readonly limiter: Limiter;
-  private readonly ready = new WeakSet<PoolConnection>();
   private readonly secrets: ReadonlyArray<string | undefined>;
 
   constructor(settings: DriverSettings) {
-    this.name = settings.name;
-    this.settings = settings;
+    super(settings);
     this.options = connectionOptions(settings);
     this.secrets = [settings.password];
     this.pool = createPool({
@@ -122,20 +116,7 @@ class MysqlDatabase implements Database {
       waitForConnections: true,
       queueLimit: 0,
     });
-    // Statements beyond the pool wait here (abort-aware, timed), never in mysql2's own queue.
-    this.limiter = new Limiter(Math.min(settings.maxConcurrent, settings.pool));
-  }
-
-  async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
-    const { signal } = options;
-    return inSlot(this.limiter, this.settings, signal, async () => {
-      const connection = await this.connect(signal);
-      return this.run(connection, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    });
-  }
-
-  async ping(signal: AbortSignal): Promise<void> {
-    await this.query({ text: 'SELECT 1', params: [] }, { signal, maxRows: 1 });
+    // Statements beyond the pool wait in the limiter (PooledDatabase), never in mysql2's own queue.
   }
 
   stats(): { open: number; idle: number; waiting: number } {
@@ -156,31 +137,24 @@ class MysqlDatabase implements Database {
     return new Promise((resolve) => this.pool.end(() => resolve()));
   }
 
-  private async connect(signal: AbortSignal): Promise<PoolConnection> {
-    const connecting = new Promise<PoolConnection>((resolve, reject) =>
+  protected checkout(): Promise<PoolConnection> {
+    return new Promise<PoolConnection>((resolve, reject) =>
       this.pool.getConnection((err, connection) => (err ? reject(err) : resolve(connection))),
     );
-    let connection: PoolConnection;
-    try {
-      connection = await raceAbort(connecting, signal, () => abortedError(this.name));
-    } catch (err) {
-      connecting.then((late) => late.release(), noop);
-      throw this.mapError(err);
-    }
-    if (this.ready.has(connection)) return connection;
-    connection.on('error', noop);
-    try {
-      await this.prepareSession(connection);
-    } catch (err) {
-      connection.destroy();
-      throw this.mapError(err);
-    }
-    this.ready.add(connection);
-    return connection;
+  }
+
+  protected release(connection: PoolConnection): void {
+    connection.release();
+  }
+
+  protected discard(connection: PoolConnection): void {
+    connection.destroy();
   }
 
   /** UTC, the statement timeout in the server, read-only transactions (autocommit statements too). */
-  private async prepareSession(connection: PoolConnection): Promise<void> {
+  protected async prepareSession(connection: PoolConnection): Promise<void> {
+    // A checked-out connection's socket error would otherwise be an unhandled 'error' event.
+    connection.on('error', noop);
     const run = (sql: string): Promise<void> =>
       new Promise((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
     await run("SET SESSION time_zone = '+00:00'");
@@ -195,7 +169,7 @@ class MysqlDatabase implements Database {
   }
 
   /** Streams the rows (never more than the cap into memory); settles once, whatever comes first. */
-  private run(
+  protected run(
     connection: PoolConnection,
     statement: Statement,
     cap: number,
@@ -298,7 +272,7 @@ class MysqlDatabase implements Database {
     }
   }
 
-  private mapError(err: unknown): AppError {
+  protected mapError(err: unknown): AppError {
     if (err instanceof AppError) return err;
     const { code, errno, sqlMessage } = err as { code?: unknown; errno?: unknown; sqlMessage?: unknown };
     if (typeof errno === 'number' && TIMEOUT_ERRNOS.has(errno)) {

@@ -10,13 +10,12 @@ import {
   abortedError,
   describeError,
   isNetworkError,
-  raceAbort,
   statementTimeoutError,
   unavailableError,
 } from './driver-errors';
 import { numeric, timestampMs } from './driver-values';
-import { inSlot, Limiter } from './pool-limiter';
-import type { Database, QueryOptions, ResultColumn, ResultSet, Statement } from './types';
+import { PooledDatabase } from './pooled';
+import type { Database, ResultColumn, ResultSet, Statement } from './types';
 
 // Type OIDs of pg_type (src/include/catalog/pg_type.dat).
 const TIME_OIDS = new Set([1082, 1114, 1184]); // date, timestamp, timestamptz
@@ -65,39 +64,21 @@ function connectionConfig(settings: DriverSettings): ClientConfig {
   };
 }
 
-class PostgresDatabase implements Database {
-  readonly name: string;
+class PostgresDatabase extends PooledDatabase<PoolClient> implements Database {
   readonly dialect = 'postgres' as const;
-  private readonly settings: DriverSettings;
   private readonly config: ClientConfig;
   private readonly pool: Pool;
-  private readonly limiter: Limiter;
-  /** Clients whose session settings are applied. */
-  private readonly ready = new WeakSet<PoolClient>();
   private readonly secrets: ReadonlyArray<string | undefined>;
 
   constructor(settings: DriverSettings) {
-    this.name = settings.name;
-    this.settings = settings;
+    super(settings);
     this.config = connectionConfig(settings);
     this.secrets = [settings.password];
     this.pool = new Pool({ ...this.config, max: settings.pool, idleTimeoutMillis: 30_000 });
     // An idle client whose server went away: the pool drops it; without a listener the process would crash.
     this.pool.on('error', noop);
-    // Statements beyond the pool wait here, so pg's own queue (whose timeout reads as "unreachable") stays empty.
-    this.limiter = new Limiter(Math.min(settings.maxConcurrent, settings.pool));
-  }
-
-  async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
-    const { signal } = options;
-    return inSlot(this.limiter, this.settings, signal, async () => {
-      const client = await this.connect(signal);
-      return this.run(client, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    });
-  }
-
-  async ping(signal: AbortSignal): Promise<void> {
-    await this.query({ text: 'SELECT 1', params: [] }, { signal, maxRows: 1 });
+    // Statements beyond the pool wait in the limiter (PooledDatabase), so pg's own queue (whose timeout
+    // reads as "unreachable") stays empty.
   }
 
   stats(): { open: number; idle: number; waiting: number } {
@@ -112,18 +93,20 @@ class PostgresDatabase implements Database {
     await this.pool.end();
   }
 
-  /** A pooled client with this database's session settings, or the abort / unavailable error. */
-  private async connect(signal: AbortSignal): Promise<PoolClient> {
-    const connecting = this.pool.connect();
-    let client: PoolClient;
-    try {
-      client = await raceAbort(connecting, signal, () => abortedError(this.name));
-    } catch (err) {
-      // Aborted while connecting: hand the client back once it arrives.
-      connecting.then((late) => late.release(), noop);
-      throw this.mapError(err);
-    }
-    if (this.ready.has(client)) return client;
+  protected checkout(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+
+  protected release(client: PoolClient): void {
+    client.release();
+  }
+
+  protected discard(client: PoolClient): void {
+    client.release(true);
+  }
+
+  /** UTC, the statement timeout in the server, read-only (or not) transactions by default. */
+  protected async prepareSession(client: PoolClient): Promise<void> {
     // A checked-out client's socket error would otherwise be an unhandled 'error' event.
     client.on('error', noop);
     const session = [
@@ -132,18 +115,11 @@ class PostgresDatabase implements Database {
       // Set either way: a server (or PGlite's one shared session) may default to the other.
       `SET default_transaction_read_only = ${this.settings.readOnly ? 'on' : 'off'}`,
     ].join('; ');
-    try {
-      await client.query(session);
-    } catch (err) {
-      client.release(true);
-      throw this.mapError(err);
-    }
-    this.ready.add(client);
-    return client;
+    await client.query(session);
   }
 
   /** Streams the rows (never more than the cap into memory); settles once, whatever comes first. */
-  private run(
+  protected run(
     client: PoolClient,
     statement: Statement,
     cap: number,
@@ -225,7 +201,7 @@ class PostgresDatabase implements Database {
     }
   }
 
-  private mapError(err: unknown): AppError {
+  protected mapError(err: unknown): AppError {
     if (err instanceof AppError) return err;
     const code = (err as { code?: unknown } | null)?.code;
     if (code === QUERY_CANCELED) return statementTimeoutError(this.name, this.settings.statementTimeout, err);
