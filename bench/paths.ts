@@ -1,4 +1,4 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -15,4 +15,18 @@ export function repoRoot(): string {
     dir = up;
   }
   return dir;
+}
+
+/**
+ * The compiled sources live in .bench-tmp/build/src, and they find schemas/ (and the bundled fixtures)
+ * two folders above their own, as from dist/: link those into the build folder.
+ */
+export function linkDataFolders(): void {
+  const root = repoRoot();
+  const buildRoot = join(__dirname, '..');
+  // The explorer page's static files sit beside its compiled router, as npm run build puts them.
+  for (const name of ['schemas', 'fixtures', 'package.json', join('src', 'ui', 'static')]) {
+    const link = join(buildRoot, name);
+    if (!existsSync(link)) symlinkSync(join(root, name), link);
+  }
 }

@@ -8,7 +8,7 @@
  * markdown from the last run's saved figures. `--sql-only` and `--ingest-only` rerun only the SQL or the push
  * ingestion scenarios and merge them into the last full run's figures.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import type { Recorded } from './floor';
 import { machine } from './machine';
 import { microBench } from './micro';
 import type { ServerMessage } from './our-server';
-import { repoRoot } from './paths';
+import { linkDataFolders, repoRoot } from './paths';
 import { rssBytes, processTree } from './proc';
 import { type BenchResult, report, type ScenarioResult } from './report';
 import { END, requestKey, type Scenario, scenarios } from './scenarios';
@@ -62,19 +62,6 @@ const TMP = join(ROOT, '.bench-tmp');
 const BUILT = __dirname;
 
 type Ready = { type: 'ready'; port: number };
-
-/**
- * The compiled sources live in .bench-tmp/build/src, and they find schemas/ (and the bundled fixtures)
- * two folders above their own, as from dist/: link those into the build folder.
- */
-function linkDataFolders(): void {
-  const buildRoot = join(BUILT, '..');
-  // The explorer page's static files sit beside its compiled router, as npm run build puts them.
-  for (const name of ['schemas', 'fixtures', 'package.json', join('src', 'ui', 'static')]) {
-    const link = join(buildRoot, name);
-    if (!existsSync(link)) symlinkSync(join(ROOT, name), link);
-  }
-}
 
 async function record(port: number, list: readonly Scenario[]): Promise<Recorded> {
   const out: Record<string, Recorded[string]> = {};

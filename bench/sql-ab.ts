@@ -18,7 +18,7 @@ import { Pool } from 'pg';
 import { start } from './children';
 import { median } from './drive';
 import { cpuMs, processTree } from './proc';
-import { repoRoot } from './paths';
+import { linkDataFolders, repoRoot } from './paths';
 import {
   body,
   closedLoop,
@@ -122,6 +122,7 @@ interface Case {
 }
 
 async function main(): Promise<void> {
+  linkDataFolders();
   const plan = { seconds: Number(flags.seconds), minimum: 3 };
   const dir = join(repoRoot(), '.bench-tmp', 'sql');
   const sqliteFile = join(dir, 'readings.db');
