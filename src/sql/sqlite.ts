@@ -6,7 +6,6 @@
  * one SQLite step cannot be terminated.
  */
 import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
-import { extname, join } from 'node:path';
 import { AppError, DatabaseQueryError, DatabaseUnavailableError, RowLimitError } from '../errors';
 import type { DriverSettings } from './databases';
 import { abortedError, statementTimeoutError } from './driver-errors';
@@ -14,30 +13,14 @@ import { columnarResult } from './columnar';
 import { inSlot, Limiter } from './pool-limiter';
 import type { WorkerAnswer, WorkerData, WorkerJob } from './sqlite-worker';
 import type { Database, QueryOptions, ResultSet, Statement } from './types';
+import { FROM_SOURCE, sourceLoader, workerFile } from './worker-entry';
 
-/**
- * Under ts-jest (or any run from src/) this module is a .ts file and so is its worker: the process then
- * compiles it with the project's TypeScript first. From dist/ both are .js and load as they are.
- */
-const WORKER_FILE = join(__dirname, `sqlite-worker${extname(__filename) === '.ts' ? '.ts' : '.js'}`);
-const TS_BOOTSTRAP = `
-const ts = require(process.argv[1]);
-const fs = require('node:fs');
-require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(outputText, filename);
-};
-require(process.argv[2]);
-`;
+const WORKER_FILE = workerFile('sqlite-worker');
 
 function spawn(data: WorkerData): ChildProcess {
   const settings = JSON.stringify(data);
-  const args = WORKER_FILE.endsWith('.ts')
-    ? ['-e', TS_BOOTSTRAP, require.resolve('typescript'), WORKER_FILE, settings]
-    : [WORKER_FILE, settings];
+  // The worker reads its settings from its last argument.
+  const args = FROM_SOURCE ? ['-e', sourceLoader(WORKER_FILE), settings] : [WORKER_FILE, settings];
   return spawnProcess(process.execPath, args, {
     // IPC with structured clone: an answer's typed arrays (columnar.ts) cross as their bytes.
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
