@@ -105,9 +105,9 @@ function rowsOf(entry: Prepared, params: unknown[], cap: number): unknown[][] {
   if (entry.capped !== undefined) {
     try {
       return entry.capped.all(...params, cap + 1) as unknown[][];
-    } catch (err) {
-      // Named or numbered parameters leave the wrapper's `?` unbound: step the statement itself.
-      if (!(err instanceof RangeError)) throw err;
+    } catch {
+      // Numbered or named parameters bind differently under the wrapper: from now on this text is
+      // stepped, and an error of the statement itself comes again from there.
       entry.capped = undefined;
     }
   }

@@ -10,7 +10,7 @@ import Sqlite from 'better-sqlite3';
 import { mkdtempSync, rmSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseTimeoutError, DatabaseUnavailableError } from '../../src/errors';
+import { DatabaseTimeoutError, DatabaseUnavailableError, RowLimitError } from '../../src/errors';
 import { openDatabase } from '../../src/sql/databases';
 import type { Database } from '../../src/sql/types';
 import { driverContract, eventually } from './drivers-contract';
@@ -136,6 +136,49 @@ describe('sqlite driver: worker processes', () => {
     await expect(
       db.query({ text: 'SELECT 2 AS two', params: [] }, { signal: new AbortController().signal, maxRows: 1 }),
     ).resolves.toEqual({ columns: [{ name: 'two', type: 'number' }], rows: [[2]] });
+  });
+
+  it.each([
+    // Read whole under SELECT * FROM (…) LIMIT cap + 1.
+    ['a plain SELECT', 'SELECT n AS n, n * 2 AS twice FROM s ORDER BY n DESC', ['n', 'twice']],
+    [
+      'one ending in a comment',
+      'SELECT n AS n, n * 2 AS twice FROM s ORDER BY n DESC -- newest first',
+      ['n', 'twice'],
+    ],
+    // Stepped row by row: the wrapper would rename the second `n`, or does not parse.
+    ['duplicate column names', 'SELECT n AS n, n * 2 AS n FROM s ORDER BY n DESC', ['n', 'n']],
+    ['a trailing semicolon', 'SELECT n AS n, n * 2 AS twice FROM s ORDER BY n DESC;', ['n', 'twice']],
+  ])(
+    'answers %s in its own order and column names, and past maxRows answers the row cap',
+    async (_, text, names) => {
+      const db = open();
+      const sql = `WITH s(n) AS (VALUES (1), (2), (3)) ${text}`;
+      const signal = new AbortController().signal;
+      const result = await db.query({ text: sql, params: [] }, { signal, maxRows: 3 });
+      expect(result.columns.map((c) => c.name)).toEqual(names);
+      expect(result.rows).toEqual([
+        [3, 6],
+        [2, 4],
+        [1, 2],
+      ]);
+      const capped = await db
+        .query({ text: sql, params: [] }, { signal, maxRows: 2 })
+        .catch((e: unknown) => e);
+      expect(capped).toBeInstanceOf(RowLimitError);
+    },
+  );
+
+  it('answers a PRAGMA, which no wrapper can hold, and binds the parameters of a wrapped statement before its cap', async () => {
+    const db = open();
+    const signal = new AbortController().signal;
+    const pragma = await db.query({ text: 'PRAGMA table_info(notes)', params: [] }, { signal, maxRows: 10 });
+    expect(pragma.rows.map((row) => row[1])).toEqual(['body']);
+    const bound = await db.query(
+      { text: 'SELECT ? AS a, ? + 1 AS b', params: ['x', 41] },
+      { signal, maxRows: 1 },
+    );
+    expect(bound.rows).toEqual([['x', 42]]);
   });
 
   it('serves other statements in other processes while one runs', async () => {
