@@ -5,9 +5,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { FixtureError } from '../errors';
 import { type Env, type ReadFile, readSecretFile } from '../process/settings';
-import { openMysql } from './mysql';
-import { openPostgres } from './postgres';
 import { openSqlite } from './sqlite';
+import { openThreaded } from './threaded';
 import type { Database, Dialect } from './types';
 
 /** A database as a fixture file declares it. */
@@ -186,9 +185,8 @@ export function openDatabase(config: DatabaseConfig, context: DatabaseContext, f
   const settings = resolveDatabase(config, context, field);
   switch (settings.dialect) {
     case 'postgres':
-      return openPostgres(settings);
     case 'mysql':
-      return openMysql(settings);
+      return openThreaded(settings);
     case 'sqlite':
       return openSqlite(settings);
   }

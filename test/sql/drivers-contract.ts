@@ -186,8 +186,13 @@ export function driverContract(
         ),
       );
       await new Promise((resolve) => setTimeout(resolve, 100));
-      // The statement is running in the database before the abort (so the check after it means something).
-      const before = await s.running(tag);
+      // The statement is running in the database before the abort (so the check after it means something);
+      // a driver's thread started from the TypeScript sources takes a moment to load.
+      const before = await eventually(
+        () => s.running(tag),
+        (n) => n === undefined || n === 1,
+        5000,
+      );
       if (before !== undefined) expect(before).toBe(1);
       const aborting = Date.now();
       controller.abort();
