@@ -38,12 +38,18 @@ export function poster(connections: number): Poster {
     });
   return {
     // A kept-alive connection the server closed while idle fails as the request goes out (ECONNRESET,
-    // "socket hang up"), before any answer: that one request is sent again, once, on a new connection.
-    post: (url, body) =>
-      once(url, body).catch((err: { reused?: boolean; code?: string }) => {
-        if (err.reused !== true) throw err;
-        return once(url, body);
-      }),
+    // EPIPE, "socket hang up"), before any answer: the request is sent again. After a long run that held
+    // this thread (the naive baseline) every pooled connection may be such a one, so up to one retry per
+    // connection; each failed one is dropped, the last try opens a new one.
+    post: async (url, body) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await once(url, body);
+        } catch (err) {
+          if ((err as { reused?: boolean }).reused !== true || attempt >= connections) throw err;
+        }
+      }
+    },
     close: () => agent.destroy(),
   };
 }
