@@ -219,7 +219,7 @@ function writeReport(bench: BenchResult): void {
   log(`wrote ${file} (run took ${bench.wallSeconds.toFixed(0)} s)`);
 }
 
-const SQL_PLAN = quick ? { seconds: 1, minimum: 2 } : { seconds: 3, minimum: 3 };
+const SQL_PLAN = quick ? { seconds: 1, minimum: 2, rounds: 1 } : { seconds: 3, minimum: 3, rounds: 5 };
 
 /** `--sql-only`: the SQL scenarios again, into the last run's figures. */
 async function sqlOnly(): Promise<void> {

@@ -6,8 +6,9 @@
  *
  * Usage (after `tsc -p bench/tsconfig.json`): node .bench-tmp/build/bench/sql-ab.js
  *   [--seconds 3] [--rounds 3] [--engines sqlite,postgres] [--ranges 1h,30d] [--prof <file>]
- *   [--client http|fetch]
- * `--client fetch` measures ours through fetch(), the client before sql-client.ts.
+ *   [--client cannon|http|fetch]
+ * `--client` picks how ours is driven: autocannon (the default, as in bench/sql.ts), a closed loop over
+ * node:http (sql-client.ts poster, the client before it) or one over fetch() (the client before that).
  * `--prof <file>` profiles our server's main thread into <file> (.cpuprofile, written as it stops).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ import {
   statementFor,
   tableFor,
 } from './sql';
-import { poster } from './sql-client';
+import { cannonLoop, poster } from './sql-client';
 import { type Engine, postgresUrl, prepareSqlite, preparePostgres, QUERIES } from './sql-data';
 
 const { values: flags } = parseArgs({
@@ -41,7 +42,7 @@ const { values: flags } = parseArgs({
     engines: { type: 'string', default: 'sqlite,postgres' },
     ranges: { type: 'string', default: '1h,30d' },
     prof: { type: 'string' },
-    client: { type: 'string', default: 'http' },
+    client: { type: 'string', default: 'cannon' },
   },
 });
 
@@ -118,12 +119,14 @@ interface Case {
   readonly range: string;
   readonly ours: () => Promise<unknown>;
   readonly floor: () => Promise<unknown>;
+  /** `--client cannon` (the default, as bench/sql.ts): one autocannon run. */
+  readonly cannon: (() => Promise<Rate>) | undefined;
   readonly rates: Array<{ ours: Rate; floor: Rate; cpu: Cpu }>;
 }
 
 async function main(): Promise<void> {
   linkDataFolders();
-  const plan = { seconds: Number(flags.seconds), minimum: 3 };
+  const plan = { seconds: Number(flags.seconds), minimum: 3, rounds: 1 };
   const dir = join(repoRoot(), '.bench-tmp', 'sql');
   const sqliteFile = join(dir, 'readings.db');
   prepareSqlite(sqliteFile);
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
       const sql = table === 'readings_1h' ? QUERIES[engine].rollup : QUERIES[engine].raw;
       const text = body(metricName(engine, 'rollup'), spanMs);
       const ours =
-        flags.client === 'http'
+        flags.client !== 'fetch'
           ? () => client.post(url, text)
           : async () => {
               const res = await post(url, text);
@@ -162,14 +165,20 @@ async function main(): Promise<void> {
             };
       const floor = floorOf(engine, statementFor(engine, sql, spanMs), sqlite, pg);
       await ours();
+      const timed = performance.now();
+      await ours();
+      const warmMs = performance.now() - timed;
       await floor();
-      cases.push({ engine, range, ours, floor, rates: [] });
+      const cannon = flags.client === 'cannon' ? () => cannonLoop(url, text, plan, POOL, warmMs) : undefined;
+      cases.push({ engine, range, ours, floor, cannon, rates: [] });
     }
   }
   try {
     for (let round = 0; round < Number(flags.rounds); round++) {
       for (const c of cases) {
-        const { rate: ours, cpu } = await measured(server.pid, () => closedLoop(c.ours, plan, POOL));
+        const { rate: ours, cpu } = await measured(server.pid, () =>
+          c.cannon === undefined ? closedLoop(c.ours, plan, POOL) : c.cannon(),
+        );
         const floor = await closedLoop(c.floor, plan, c.engine === 'sqlite' ? 1 : POOL);
         c.rates.push({ ours, floor, cpu });
         console.log(
