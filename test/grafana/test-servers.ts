@@ -2,6 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runGrafanaCommand } from '../../src/grafana/command';
+import { quietPort } from '../support/ports';
 
 export interface TestServer {
   readonly url: string;
@@ -46,11 +47,9 @@ export function hanging(): Promise<TestServer> {
   );
 }
 
-/** A URL on 127.0.0.1 where nothing listens (a port just freed). */
+/** A URL on 127.0.0.1 where nothing listens (a free port below the ephemeral range: support/ports.ts). */
 export async function closedPortUrl(): Promise<string> {
-  const server = await answering(200, {});
-  await server.close();
-  return server.url;
+  return `http://127.0.0.1:${await quietPort()}`;
 }
 
 /** Runs `grafana …` in-process, collecting what it prints. */

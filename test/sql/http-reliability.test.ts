@@ -323,22 +323,26 @@ function suite(open: () => Promise<Backend | undefined>, label: string): void {
       );
       const load = Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i)));
       const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      await pause(800);
-      cutAt = Date.now();
-      await b.down();
-      phase = 'down';
-      await pause(2000);
-      await b.up();
-      restoredAt = Date.now();
-      phase = 'after';
-      await until(
-        async () => firstGoodAfter,
-        (v) => v !== undefined,
-        RECOVERY_BOUND_MS + 1000,
-      );
-      await pause(800);
-      stop = true;
-      await load;
+      try {
+        await pause(800);
+        cutAt = Date.now();
+        await b.down();
+        phase = 'down';
+        await pause(2000);
+        await b.up();
+        restoredAt = Date.now();
+        phase = 'after';
+        await until(
+          async () => firstGoodAfter,
+          (v) => v !== undefined,
+          RECOVERY_BOUND_MS + 1000,
+        );
+        await pause(800);
+      } finally {
+        // Whatever failed above, the load stops: left running it would keep this process busy after the run.
+        stop = true;
+        await load;
+      }
       process.stdout.write(
         `${b.name}: before ${JSON.stringify(seen.before)}, down ${JSON.stringify(seen.down)}, after ${JSON.stringify(seen.after)}, good again ${firstGoodAfter} ms after the restore\n`,
       );

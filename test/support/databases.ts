@@ -8,13 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quietPort } from './ports';
 
 /** How long a probe waits for a server to answer before falling back. */
 const PROBE_MS = 1000;
@@ -52,13 +52,9 @@ async function probePostgres(url: string): Promise<string | undefined> {
   }
 }
 
-/** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** A free TCP port on 127.0.0.1 that stays free while it is closed (support/ports.ts). */
+export function freePort(): Promise<number> {
+  return quietPort();
 }
 
 /** A PGlite behind its wire-protocol socket server, in a child process (jest's module VM cannot load
