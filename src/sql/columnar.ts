@@ -48,6 +48,14 @@ export function columnOf(cells: readonly Value[]): ColumnValues {
   return { kind: 'cells', cells };
 }
 
+/** Column `j` of `rows` (arrays of cells), as one array: what columnOf packs. */
+export function cellsOf<T>(rows: ReadonlyArray<ReadonlyArray<T>>, j: number): T[] {
+  const n = rows.length;
+  const cells = new Array<T>(n);
+  for (let i = 0; i < n; i++) cells[i] = (rows[i] as ReadonlyArray<T>)[j] as T;
+  return cells;
+}
+
 /** The cell at row `i` of `column`. */
 export function cellAt(column: ColumnValues, i: number): Value {
   switch (column.kind) {

@@ -1,42 +1,24 @@
 /**
- * What the two network drivers (postgres.ts, mysql.ts) share: a statement first waits for a slot of the
- * database's concurrency cap, then for a pooled connection, both abort-aware; a connection gets its
+ * What the two network drivers (postgres.ts, mysql.ts) share: a statement, once it holds a slot of the
+ * database's concurrency cap (slotted.ts), waits for a pooled connection, abort-aware; a connection gets its
  * session settings once, the first time it is handed out, and one whose session cannot be set is
  * dropped. A dialect says how to check a connection out, give it back or drop it, set its session, run a
  * statement and read its driver's errors.
  */
 import type { AppError } from '../errors';
-import type { DriverSettings } from './databases';
 import { abortedError, raceAbort } from './driver-errors';
-import { inSlot, Limiter } from './pool-limiter';
-import type { QueryOptions, ResultSet, Statement } from './types';
+import { SlottedDatabase } from './slotted';
+import type { ResultSet, Statement } from './types';
 
 const noop = (): void => undefined;
 
-export abstract class PooledDatabase<C extends object> {
-  readonly name: string;
-  protected readonly settings: DriverSettings;
-  /** Statements beyond the pool wait here (abort-aware, timed), never in the driver's own queue. */
-  protected readonly limiter: Limiter;
+export abstract class PooledDatabase<C extends object> extends SlottedDatabase {
   /** Connections whose session settings are applied. */
   readonly #ready = new WeakSet<C>();
 
-  constructor(settings: DriverSettings) {
-    this.name = settings.name;
-    this.settings = settings;
-    this.limiter = new Limiter(Math.min(settings.maxConcurrent, settings.pool));
-  }
-
-  async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
-    const { signal } = options;
-    return inSlot(this.limiter, this.settings, signal, async () => {
-      const connection = await this.#connect(signal);
-      return this.run(connection, statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    });
-  }
-
-  async ping(signal: AbortSignal): Promise<void> {
-    await this.query({ text: 'SELECT 1', params: [] }, { signal, maxRows: 1 });
+  protected async execute(statement: Statement, cap: number, signal: AbortSignal): Promise<ResultSet> {
+    const connection = await this.#connect(signal);
+    return this.run(connection, statement, cap, signal);
   }
 
   /** A pooled connection with this database's session settings, or the abort / unavailable error. */

@@ -8,6 +8,7 @@
  * dictionaries instead of an array per row.
  */
 import Sqlite from 'better-sqlite3';
+import { cellsOf } from './columnar';
 import { sqliteColumn } from './sqlite-values';
 import type { ColumnValues, ResultColumn } from './types';
 
@@ -93,8 +94,9 @@ function cappedOf(
   try {
     // On lines of their own: a trailing `-- comment` cannot swallow the closing parenthesis.
     const capped = db.prepare(`SELECT * FROM (\n${text}\n) LIMIT ?`).raw(true);
-    const same = capped.columns().every((column, j) => column.name === names[j]);
-    return same && capped.columns().length === names.length ? capped : undefined;
+    const columns = capped.columns();
+    const same = columns.length === names.length && columns.every((column, j) => column.name === names[j]);
+    return same ? capped : undefined;
   } catch {
     return undefined;
   }
@@ -134,11 +136,7 @@ function run(db: Sqlite.Database, job: WorkerJob): WorkerAnswer {
     if (rows.length > job.maxRows) return { kind: 'too-many', id: job.id };
     const declared = statement.columns();
     const length = rows.length;
-    const packed = declared.map((column, j) => {
-      const cells = new Array<unknown>(length);
-      for (let i = 0; i < length; i++) cells[i] = (rows[i] as unknown[])[j];
-      return sqliteColumn(column.type, cells);
-    });
+    const packed = declared.map((column, j) => sqliteColumn(column.type, cellsOf(rows, j)));
     return {
       kind: 'columns',
       id: job.id,

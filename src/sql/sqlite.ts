@@ -10,9 +10,9 @@ import { AppError, DatabaseQueryError, DatabaseUnavailableError, RowLimitError }
 import type { DriverSettings } from './databases';
 import { abortedError, statementTimeoutError } from './driver-errors';
 import { columnarResult } from './columnar';
-import { inSlot, Limiter } from './pool-limiter';
+import { SlottedDatabase } from './slotted';
 import type { WorkerAnswer, WorkerData, WorkerJob } from './sqlite-worker';
-import type { Database, QueryOptions, ResultSet, Statement } from './types';
+import type { Database, ResultSet, Statement } from './types';
 import { FROM_SOURCE, sourceLoader, workerFile } from './worker-entry';
 
 const WORKER_FILE = workerFile('sqlite-worker');
@@ -89,31 +89,11 @@ class Connection {
   }
 }
 
-class SqliteDatabase implements Database {
-  readonly name: string;
+class SqliteDatabase extends SlottedDatabase implements Database {
   readonly dialect = 'sqlite' as const;
-  private readonly settings: DriverSettings;
-  private readonly limiter: Limiter;
   private readonly connections = new Set<Connection>();
   private readonly idle: Connection[] = [];
   private closed = false;
-
-  constructor(settings: DriverSettings) {
-    this.name = settings.name;
-    this.settings = settings;
-    this.limiter = new Limiter(Math.min(settings.maxConcurrent, settings.pool));
-  }
-
-  async query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
-    const { signal } = options;
-    return inSlot(this.limiter, this.settings, signal, async () => {
-      return this.run(statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    });
-  }
-
-  async ping(signal: AbortSignal): Promise<void> {
-    await this.query({ text: 'SELECT 1', params: [] }, { signal, maxRows: 1 });
-  }
 
   stats(): { open: number; idle: number; waiting: number } {
     return { open: this.connections.size, idle: this.idle.length, waiting: this.limiter.waiting };
@@ -147,7 +127,7 @@ class SqliteDatabase implements Database {
     this.idle.push(connection);
   }
 
-  private async run(statement: Statement, cap: number, signal: AbortSignal): Promise<ResultSet> {
+  protected async execute(statement: Statement, cap: number, signal: AbortSignal): Promise<ResultSet> {
     if (this.closed) throw new DatabaseUnavailableError(this.name, 'the database is closed');
     if (signal.aborted) throw abortedError(this.name);
     const connection = this.take();

@@ -6,11 +6,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../errors';
-import { columnOf } from './columnar';
+import { cellsOf, columnOf } from './columnar';
 import type { DriverSettings } from './databases';
 import { openMysql } from './mysql';
 import { openPostgres } from './postgres';
-import type { ColumnValues, Database, ResultColumn, ResultSet, Value } from './types';
+import type { ColumnValues, Database, ResultColumn, ResultSet } from './types';
 
 export interface ThreadData {
   readonly settings: DriverSettings;
@@ -65,13 +65,7 @@ export function wireError(err: unknown): WireError {
 
 /** The rows of a result as one packed column each. */
 export function packColumns(result: ResultSet): { values: ColumnValues[]; buffers: ArrayBuffer[] } {
-  const { rows } = result;
-  const n = rows.length;
-  const values = result.columns.map((_, j) => {
-    const cells: Value[] = new Array<Value>(n);
-    for (let i = 0; i < n; i++) cells[i] = (rows[i] as readonly Value[])[j] ?? null;
-    return columnOf(cells);
-  });
+  const values = result.columns.map((_, j) => columnOf(cellsOf(result.rows, j)));
   const buffers: ArrayBuffer[] = [];
   for (const column of values) {
     if (column.kind === 'numbers') {

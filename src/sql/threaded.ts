@@ -19,9 +19,9 @@ import {
 import { columnarResult } from './columnar';
 import type { DriverSettings } from './databases';
 import { abortedError } from './driver-errors';
-import { inSlot, Limiter } from './pool-limiter';
+import { SlottedDatabase } from './slotted';
 import type { ThreadAnswer, ThreadData, ThreadJob, WireError } from './threaded-worker';
-import type { Database, QueryOptions, ResultSet, Statement } from './types';
+import type { Database, ResultSet, Statement } from './types';
 import { FROM_SOURCE, sourceLoader, workerFile } from './worker-entry';
 
 const WORKER_FILE = workerFile('threaded-worker');
@@ -62,7 +62,7 @@ export function reviveError(database: string, wire: WireError): AppError {
 class Thread {
   readonly worker: Worker;
   readonly stats = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending>();
   dead = false;
   private nextId = 0;
   private closed: (() => void) | undefined;
@@ -147,48 +147,35 @@ class Thread {
   private stop(reason: string): void {
     if (this.dead) return;
     this.dead = true;
-    Atomics.store(this.stats, 0, 0);
-    Atomics.store(this.stats, 1, 0);
-    Atomics.store(this.stats, 2, 0);
+    this.stats.fill(0);
     const failed = [...this.pending.values()];
     this.pending.clear();
     for (const pending of failed) pending.reject(new DatabaseUnavailableError(this.name, reason));
   }
 }
 
-class ThreadedDatabase implements Database {
-  readonly name: string;
+class ThreadedDatabase extends SlottedDatabase implements Database {
   readonly dialect: Database['dialect'];
-  private readonly settings: DriverSettings;
-  private readonly limiter: Limiter;
   private thread: Thread | undefined;
   private closed = false;
 
   constructor(settings: DriverSettings) {
-    this.name = settings.name;
+    super(settings);
     this.dialect = settings.dialect;
-    this.settings = settings;
-    this.limiter = new Limiter(Math.min(settings.maxConcurrent, settings.pool));
   }
 
-  query(statement: Statement, options: QueryOptions): Promise<ResultSet> {
-    const { signal } = options;
-    return inSlot(this.limiter, this.settings, signal, () => {
-      if (this.closed) throw new DatabaseUnavailableError(this.name, 'the database is closed');
-      return this.current().send(statement, Math.min(options.maxRows, this.settings.maxRows), signal);
-    });
-  }
-
-  async ping(signal: AbortSignal): Promise<void> {
-    await this.query({ text: 'SELECT 1', params: [] }, { signal, maxRows: 1 });
+  protected execute(statement: Statement, cap: number, signal: AbortSignal): Promise<ResultSet> {
+    if (this.closed) throw new DatabaseUnavailableError(this.name, 'the database is closed');
+    return this.current().send(statement, cap, signal);
   }
 
   stats(): { open: number; idle: number; waiting: number } {
     const counts = this.thread?.stats;
+    if (counts === undefined) return { open: 0, idle: 0, waiting: this.limiter.waiting };
     return {
-      open: counts === undefined ? 0 : Atomics.load(counts, 0),
-      idle: counts === undefined ? 0 : Atomics.load(counts, 1),
-      waiting: this.limiter.waiting + (counts === undefined ? 0 : Atomics.load(counts, 2)),
+      open: Atomics.load(counts, 0),
+      idle: Atomics.load(counts, 1),
+      waiting: this.limiter.waiting + Atomics.load(counts, 2),
     };
   }
 
