@@ -49,18 +49,13 @@ function send(
   });
 }
 
+/** The server's arguments: a free port on 127.0.0.1, `dir` as its data directory, the admin token. */
+function serverArgs(dir: string, extra: string[] = []): string[] {
+  return ['--port', '0', '--host', '127.0.0.1', '--data-dir', dir, '--admin-token', TOKEN, ...extra];
+}
+
 async function start(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawnBin([
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--data-dir',
-    dir,
-    '--admin-token',
-    TOKEN,
-    ...extra,
-  ]);
+  const child = spawnBin(serverArgs(dir, extra));
   const [, url] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   return { child, url: url as string };
 }
@@ -169,18 +164,7 @@ it('refuses to start, in one line, on a data directory it cannot use', async () 
 
 it('shows every worker of --workers what one of them stored', async () => {
   const dir = dataDir();
-  const child = spawnBin([
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--data-dir',
-    dir,
-    '--admin-token',
-    TOKEN,
-    '--workers',
-    '2',
-  ]);
+  const child = spawnBin(serverArgs(dir, ['--workers', '2']));
   children.push(child);
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
